@@ -1,0 +1,77 @@
+import { KubedacError } from '../core/errors.js'
+import type { KubeObject, ScanError } from '../core/types.js'
+import type { PodLog } from '../snapshot/snapshot.js'
+
+/** One cluster to scan, as the inventory names it. */
+export interface ClusterTarget {
+  /** The cluster's name in reports. */
+  name: string
+  /** Where it comes from (a path, `-` for stdin, a kubeconfig context). */
+  source: string
+  /** Files and folders to read for this cluster (offline inputs). */
+  paths?: string[]
+  /** Text already read from stdin. */
+  stdin?: string
+  /** Labels from the inventory (team, env, tier…). */
+  labels?: Record<string, string>
+}
+
+/** Where a collector puts what it gathers; the engine indexes as objects arrive. */
+export interface CollectSink {
+  /** Adds one object; `source` names the file or API it came from. Returns false for a duplicate. */
+  object(obj: KubeObject, source: string): boolean
+  /** Records that a kind (`apps/v1/Deployment`) or data key was gathered in full. */
+  collected(kindOrData: string): void
+  /** Stores non-object data (metrics, CMDB records) under a key. */
+  data(key: string, value: unknown): void
+  /** Keeps a pod log found in a dump. */
+  log(log: PodLog): void
+  /** Reports a problem; the scan goes on. */
+  error(err: ScanError): void
+}
+
+/** What a collector is given for one cluster. */
+export interface CollectContext {
+  cluster: ClusterTarget
+  /** Kinds and data keys that the enabled detectors require (a collector may fetch only these). */
+  requires: ReadonlySet<string>
+  /** Whether any enabled detector needs `metadata.managedFields`. */
+  keepManagedFields: boolean
+  sink: CollectSink
+  signal?: AbortSignal
+}
+
+/** A collector's metadata: plain data, readable without running it. */
+export interface CollectorMeta {
+  /** Stable id (kebab-case). */
+  id: string
+  description?: string
+  /** Kind keys and data keys it produces; `*` for "whatever the input holds". */
+  produces: string[]
+  /** Data keys it needs from other collectors (they run first). */
+  requires?: string[]
+  /** Whether it runs for a cluster; default: always. */
+  appliesTo?: (cluster: ClusterTarget) => boolean
+}
+
+/** A collector: gathers a cluster's state; never judges it. */
+export interface Collector {
+  meta: CollectorMeta
+  collect(ctx: CollectContext): Promise<void> | void
+}
+
+const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/
+
+/** Defines a collector, checking its metadata. */
+export function defineCollector(c: Collector): Collector {
+  const m = c?.meta
+  if (!m || typeof m.id !== 'string' || !ID.test(m.id))
+    throw new KubedacError('KDAC_E_COLLECTOR_INVALID', `meta.id must be kebab-case, got ${JSON.stringify(m?.id)}`)
+  if (!Array.isArray(m.produces) || m.produces.some((p) => typeof p !== 'string'))
+    throw new KubedacError('KDAC_E_COLLECTOR_INVALID', `${m.id}: meta.produces must be a list of kind or data keys`)
+  if (m.requires !== undefined && (!Array.isArray(m.requires) || m.requires.some((p) => typeof p !== 'string')))
+    throw new KubedacError('KDAC_E_COLLECTOR_INVALID', `${m.id}: meta.requires must be a list of data keys`)
+  if (typeof c.collect !== 'function')
+    throw new KubedacError('KDAC_E_COLLECTOR_INVALID', `${m.id}: collect must be a function`)
+  return Object.freeze({ meta: Object.freeze({ ...m }), collect: c.collect })
+}
