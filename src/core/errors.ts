@@ -7,6 +7,7 @@ export const ERRORS = {
   KDAC_E_OVERSIZE: 'file is larger than the size limit',
   KDAC_E_READ: 'cannot read',
   KDAC_E_OBJECT_INVALID: 'not a Kubernetes object',
+  KDAC_E_DUMP_TRUNCATED: 'cluster-info dump is cut short inside a pod log',
   KDAC_E_INPUT_MISSING: 'input does not exist',
   KDAC_E_DETECTOR_THREW: 'detector threw an error',
   KDAC_E_DETECTOR_INVALID: 'invalid detector',

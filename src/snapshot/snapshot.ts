@@ -262,7 +262,7 @@ class IndexedSnapshot implements Snapshot {
     const byName = this.eventIdx.get(`${obj.kind}/${m.namespace ?? ''}/${m.name}`)
     if (!byUid) return byName ?? []
     if (!byName) return byUid
-    return [...new Set([...byUid, ...byName])]
+    return [...new Set([...byUid, ...byName])].sort((a, b) => eventTime(a).localeCompare(eventTime(b)))
   }
 
   podsFor(obj: KubeObject): KubeObject[] {

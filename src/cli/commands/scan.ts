@@ -1,0 +1,93 @@
+import { writeFile } from 'node:fs/promises'
+import { Command, Option } from 'commander'
+import cliProgress from 'cli-progress'
+import { resolveTargets } from '../../collect/inventory.js'
+import { KubedacError } from '../../core/errors.js'
+import { SEVERITIES, severityRank, type Report, type Severity } from '../../core/types.js'
+import { scan } from '../../pipeline.js'
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/index.js'
+import { VERSION, loadRegistry, parseNow } from '../context.js'
+import { readStdin } from '../stdin.js'
+
+const collect = (v: string, prev: string[] = []) => [...prev, v]
+
+/** `kubedac scan`: collect, detect, report; exit 0/1 by --fail-on, 2 when nothing could be scanned. */
+export function scanCommand(): Command {
+  return new Command('scan')
+    .description('scan files, dumps, manifests or a fleet folder for known issues')
+    .argument('<inputs...>', 'files or folders (a folder of sub-folders is a fleet), or - for stdin')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this').choices([...SEVERITIES]).default('critical'))
+    .addOption(new Option('--min-severity <severity>', 'report findings at or above this').choices([...SEVERITIES]).default('info'))
+    .option('--detectors <dir>', 'load more detectors from a directory (YAML, JS, TS); repeatable', collect)
+    .option('--collectors <dir>', 'load collectors from a directory; repeatable', collect)
+    .option('--enable <id>', 'enable a detector or category (comma-separated; repeatable)', collect)
+    .option('--disable <id>', 'disable a detector or category (comma-separated; repeatable)', collect)
+    .option('-c, --config <file>', 'configuration file (default: ./kubedac.yaml if present)')
+    .option('--cluster <name>', 'name the cluster (all inputs become one cluster)')
+    .option('--now <time>', 'judge time-based rules at this instant (default: the dump\'s newest timestamp)')
+    .option('--concurrency <n>', 'clusters scanned at once', (v) => Number.parseInt(v, 10), 2)
+    .option('--no-color', 'no colour in table output')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kubedac scan examples/fleet                        scan every cluster of a fleet folder
+  kubectl cluster-info dump | kubedac scan -         scan a dump from stdin
+  kubedac scan ./rendered --format sarif -o kubedac.sarif --fail-on warning
+  kubedac scan dump/ --disable security --now 2026-03-01T12:00:00Z
+Exit codes: 0 no finding at or above --fail-on; 1 some; 2 usage or input errors with nothing scanned.`,
+    )
+    .action(async (inputs: string[], o) => {
+      const now = parseNow(o.now)
+      if (!Number.isInteger(o.concurrency) || o.concurrency < 1)
+        throw new KubedacError('KDAC_E_USAGE', '--concurrency must be a whole number of at least 1')
+      const reg = await loadRegistry(o)
+      const { targets, errors: inputErrors } = await resolveTargets(inputs, {
+        ...(o.cluster ? { cluster: o.cluster as string } : {}),
+        stdin: readStdin,
+      })
+      const tty = process.stderr.isTTY && o.progress !== false && targets.length > 1
+      const bar = tty
+        ? new cliProgress.SingleBar(
+            { format: 'scanning {bar} {value}/{total} clusters | {failed} with errors | ETA {eta_formatted}', hideCursor: true, stream: process.stderr },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined
+      let failed = 0
+      bar?.start(targets.length, 0, { failed })
+      const report = await scan({
+        targets,
+        detectors: reg.enabled,
+        collectors: reg.collectors,
+        config: reg.config,
+        concurrency: o.concurrency,
+        inputErrors: [...reg.errors, ...inputErrors],
+        ...(now ? { now } : {}),
+        onCluster: (c, done) => {
+          if (c.errors.length) failed++
+          bar?.update(done, { failed })
+        },
+      })
+      bar?.stop()
+      const min = o.minSeverity as Severity
+      const shown: Report = { ...report, findings: report.findings.filter((f) => severityRank(f.severity) >= severityRank(min)) }
+      const text = renderReport(o.format as ReportFormat, shown, {
+        detectors: new Map(reg.all.map((d) => [d.meta.id, d.meta])),
+        color: !o.output && o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR,
+        toolVersion: VERSION,
+      })
+      if (o.output) await writeFile(o.output, text)
+      else process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+      const objects = report.clusters.reduce((n, c) => n + c.objects, 0)
+      if (objects === 0 && report.errors.length > 0) {
+        process.stderr.write(`kubedac: nothing could be scanned (${report.errors.length} errors)\n`)
+        process.exitCode = 2
+        return
+      }
+      const failOn = severityRank(o.failOn as Severity)
+      process.exitCode = report.findings.some((f) => severityRank(f.severity) >= failOn) ? 1 : 0
+    })
+}

@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { filesCollector } from '../collect/files.js'
+import type { Collector } from '../collect/define.js'
+import { configureDetectors, loadConfig, type Config } from '../config/config.js'
+import { KubedacError } from '../core/errors.js'
+import type { ScanError } from '../core/types.js'
+import type { Detector } from '../detect/define.js'
+import type { ConfiguredDetector } from '../detect/engine.js'
+import { loadBuiltinDetectors, loadDirectory, mergeDetectors } from '../detect/registry.js'
+
+/** The package version, read once. */
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
+
+/** Options shared by the commands that run detectors. */
+export interface RegistryOptions {
+  detectors?: string[]
+  collectors?: string[]
+  config?: string
+  enable?: string[]
+  disable?: string[]
+}
+
+/** The detectors and collectors a command works with, after config. */
+export interface Registry {
+  all: Detector[]
+  enabled: ConfiguredDetector[]
+  collectors: Collector[]
+  config: Config
+  errors: ScanError[]
+}
+
+/** Splits repeatable, comma-separated flag values. */
+export function listFlag(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+}
+
+/** Loads built-ins, user directories and config; a broken user file is an error entry, not a crash. */
+export async function loadRegistry(opts: RegistryOptions): Promise<Registry> {
+  const errors: ScanError[] = []
+  const user: Detector[] = []
+  const collectors: Collector[] = [filesCollector]
+  for (const dir of [...(opts.detectors ?? []), ...(opts.collectors ?? [])]) {
+    const l = await loadDirectory(dir)
+    user.push(...l.detectors)
+    collectors.push(...l.collectors)
+    errors.push(...l.errors)
+  }
+  const all = mergeDetectors(await loadBuiltinDetectors(), user)
+  const configPath = opts.config ?? (existsSync('kubedac.yaml') ? 'kubedac.yaml' : undefined)
+  const config = configPath ? await loadConfig(configPath) : {}
+  const enabled = configureDetectors(all, config, { enable: listFlag(opts.enable), disable: listFlag(opts.disable) })
+  return { all, enabled, collectors, config, errors }
+}
+
+/** Parses `--now`; a usage error when it is not a time. */
+export function parseNow(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined
+  const t = Date.parse(text)
+  if (Number.isNaN(t)) throw new KubedacError('KDAC_E_USAGE', `--now ${JSON.stringify(text)} is not an RFC 3339 time`)
+  return new Date(t)
+}

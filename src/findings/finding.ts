@@ -1,0 +1,13 @@
+import { createHash } from 'node:crypto'
+import { groupKind } from '../core/kinds.js'
+import type { ObjectRef } from '../core/types.js'
+
+/**
+ * A finding's identity: detector, cluster, object (group, kind, namespace, name) and optional key.
+ * Never the message, the numbers in it, the uid (a recreated object is the same problem) or the
+ * apiVersion's version (a dump from another client may choose another version).
+ */
+export function fingerprintOf(detector: string, cluster: string, object: ObjectRef, key?: string): string {
+  const id = [detector, cluster, groupKind(object.apiVersion, object.kind), object.namespace ?? '', object.name, key ?? '']
+  return createHash('sha256').update(id.join('\u0000')).digest('hex').slice(0, 32)
+}

@@ -1,0 +1,163 @@
+import type { ClusterTarget, Collector, CollectSink } from './collect/define.js'
+import { exclusionFilter, labelsLookup, type Config } from './config/config.js'
+import { errorMessage } from './core/errors.js'
+import { severityRank, type ClusterResult, type Finding, type Report, type ScanError } from './core/types.js'
+import { runDetectors, type ConfiguredDetector } from './detect/engine.js'
+import { SnapshotBuilder, type Snapshot } from './snapshot/snapshot.js'
+
+/** What a scan needs. */
+export interface ScanOptions {
+  targets: ClusterTarget[]
+  detectors: ConfiguredDetector[]
+  collectors: Collector[]
+  config?: Config
+  /** Judge every cluster at this instant instead of its own newest timestamp. */
+  now?: Date
+  /** Clusters scanned at once; memory grows with this, not with the fleet. */
+  concurrency?: number
+  /** Errors met before any cluster was scanned (unreadable inputs), carried into the report. */
+  inputErrors?: ScanError[]
+  /** Called after each cluster, for progress bars. */
+  onCluster?: (result: ClusterResult, done: number, total: number) => void
+}
+
+/** One cluster's collected state. */
+export interface Collected {
+  snapshot: Snapshot
+  errors: ScanError[]
+  duplicates: number
+}
+
+/** Everything enabled detectors need, so collectors can fetch only that. */
+export function requiredData(detectors: ConfiguredDetector[]): Set<string> {
+  const s = new Set<string>()
+  for (const { detector } of detectors) for (const k of [...detector.meta.requires, ...(detector.meta.optional ?? [])]) s.add(k)
+  return s
+}
+
+/** Orders collectors so that each runs after those producing the data it requires. */
+export function orderCollectors(collectors: Collector[]): Collector[] {
+  const out: Collector[] = []
+  const done = new Set<Collector>()
+  const visiting = new Set<Collector>()
+  const visit = (c: Collector) => {
+    if (done.has(c) || visiting.has(c)) return
+    visiting.add(c)
+    for (const need of c.meta.requires ?? [])
+      for (const p of collectors) if (p !== c && p.meta.produces.includes(need)) visit(p)
+    visiting.delete(c)
+    done.add(c)
+    out.push(c)
+  }
+  collectors.forEach(visit)
+  return out
+}
+
+/** Runs the collectors for one cluster into a snapshot. Never throws: problems become errors. */
+export async function collectCluster(
+  target: ClusterTarget,
+  collectors: Collector[],
+  detectors: ConfiguredDetector[],
+  now?: Date,
+): Promise<Collected> {
+  const keepManagedFields = detectors.some((d) => d.detector.meta.needsManagedFields)
+  const builder = new SnapshotBuilder(target.name, { keepManagedFields })
+  const errors: ScanError[] = []
+  const sink: CollectSink = {
+    object: (obj) => builder.add(obj),
+    collected: (k) => builder.markCollected(k),
+    data: (k, v) => builder.setData(k, v),
+    log: (l) => builder.addLog(l),
+    error: (e) => errors.push(e),
+  }
+  const requires = requiredData(detectors)
+  for (const c of orderCollectors(collectors)) {
+    if (c.meta.appliesTo && !c.meta.appliesTo(target)) continue
+    try {
+      await c.collect({ cluster: target, requires, keepManagedFields, sink })
+    } catch (e) {
+      errors.push({
+        source: `collector ${c.meta.id}`,
+        code: 'KDAC_E_COLLECTOR_THREW',
+        message: `${c.meta.id} on cluster ${target.name}: ${errorMessage(e)}`,
+      })
+    }
+  }
+  return { snapshot: builder.build(now ? { now } : {}), errors, duplicates: builder.duplicateCount }
+}
+
+/** Scans one cluster: collect, snapshot, detect, findings. The snapshot is dropped on return. */
+export async function scanCluster(
+  target: ClusterTarget,
+  opts: Pick<ScanOptions, 'detectors' | 'collectors' | 'config' | 'now'>,
+): Promise<{ cluster: ClusterResult; findings: Finding[] }> {
+  const { snapshot, errors } = await collectCluster(target, opts.collectors, opts.detectors, opts.now)
+  const result = runDetectors(snapshot, opts.detectors, { runbookBase: opts.config?.runbookBase })
+  const excluded = exclusionFilter(opts.config?.exclude)
+  const labelsOf = labelsLookup((k, ns, n) => snapshot.get(k, ns, n))
+  const findings = result.findings.filter((f) => !excluded(f, labelsOf))
+  const allErrors = [...errors, ...result.errors]
+  return {
+    cluster: {
+      name: target.name,
+      source: target.source,
+      status: errors.length ? 'partial' : 'scanned',
+      objects: snapshot.size,
+      skipped: result.skipped,
+      errors: allErrors,
+    },
+    findings,
+  }
+}
+
+/** Compares findings for a stable report order: cluster, severity, detector, object. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.cluster.localeCompare(b.cluster) ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.detector.localeCompare(b.detector) ||
+    (a.object.namespace ?? '').localeCompare(b.object.namespace ?? '') ||
+    a.object.kind.localeCompare(b.object.kind) ||
+    a.object.name.localeCompare(b.object.name) ||
+    a.fingerprint.localeCompare(b.fingerprint)
+  )
+}
+
+/** Scans every target, a few at a time, and builds the report. One cluster's failure never stops the others. */
+export async function scan(opts: ScanOptions): Promise<Report> {
+  const clusters: ClusterResult[] = new Array(opts.targets.length)
+  const findings: Finding[] = []
+  const total = opts.targets.length
+  let next = 0
+  let done = 0
+  const worker = async () => {
+    while (next < total) {
+      const i = next++
+      const target = opts.targets[i]!
+      let res: { cluster: ClusterResult; findings: Finding[] }
+      try {
+        res = await scanCluster(target, opts)
+      } catch (e) {
+        res = {
+          cluster: {
+            name: target.name,
+            source: target.source,
+            status: 'unreachable',
+            objects: 0,
+            skipped: [],
+            errors: [{ source: target.source, code: 'KDAC_E_COLLECTOR_THREW', message: errorMessage(e) }],
+          },
+          findings: [],
+        }
+      }
+      clusters[i] = res.cluster
+      for (const f of res.findings) findings.push(f)
+      opts.onCluster?.(res.cluster, ++done, total)
+    }
+  }
+  const n = Math.max(1, Math.min(opts.concurrency ?? 1, total))
+  await Promise.all(Array.from({ length: n }, worker))
+  findings.sort(compareFindings)
+  const errors = [...(opts.inputErrors ?? []), ...clusters.flatMap((c) => c.errors)]
+  return { version: 1, generatedAt: new Date().toISOString(), clusters, findings, errors }
+}
