@@ -177,6 +177,7 @@ const STDIN = 'stdin'
 const INPUT_EXTS = new Set(['.json', '.yaml', '.yml', '.dump', '.txt', '.log'])
 const READ_AHEAD_FILES = 8
 const READ_AHEAD_BYTES = 256 * 1024 * 1024
+const MAX_LOCATED = 50
 const START = '==== START logs for container '
 const HEADER = /^==== START logs for container (\S*) of pod ([^/\s]*)\/(\S*) ====$/
 
@@ -435,7 +436,7 @@ class Loader {
         if (this.format === 'yaml') return this.loadYaml(first, text.length)
         return this.jsonError(e, first, text.length)
       }
-      return this.emitTop(value, { label: undefined, start: first, locate: undefined })
+      return this.emitTop(value, this.jsonDoc(undefined, first, text.length))
     }
     if (text.includes(START)) return this.loadStream(first)
     if (this.format === 'text') return
@@ -559,7 +560,7 @@ class Loader {
       } catch {
         return this.jsonDocsSlow(i, to)
       }
-      this.emitTop(value, this.streamDoc(i))
+      this.emitTop(value, this.jsonDoc(`document ${++this.docCount}`, i, close))
       i = close
       while (i < to && isWs(text.charCodeAt(i))) i++
     }
@@ -592,18 +593,24 @@ class Loader {
         ok = false
         this.jsonError(e, i, end)
       }
-      if (ok) this.emitTop(value, this.streamDoc(i))
+      if (ok) this.emitTop(value, this.jsonDoc(`document ${++this.docCount}`, i, end))
       i = end
     }
   }
 
-  private streamDoc(start: number): DocCtx {
-    const n = ++this.docCount
+  private jsonDoc(label: string | undefined, start: number, end: number): DocCtx {
+    const text = this.text
     const lines = this.lines
+    let located = 0
     return {
-      label: `document ${n}`,
+      label,
       start,
-      locate: () => lines.pos(start),
+      locate: (at) => {
+        // Finding a node means scanning the text: worth it for the first few errors of a file only.
+        if (++located > MAX_LOCATED) return label === undefined ? undefined : lines.pos(start)
+        const off = jsonPathOffset(text, start, end, at)
+        return off >= 0 ? lines.pos(off) : label === undefined ? undefined : lines.pos(start)
+      },
     }
   }
 
@@ -660,6 +667,7 @@ class Loader {
       .replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
       .replace(/ (?:in JSON )?at position \d+/, '')
       .replace(/ \(line \d+ column \d+\)/, '')
+      .replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1))
     this.fail('KDAC_E_PARSE_JSON', msg, offset === undefined ? undefined : this.lines.pos(offset))
   }
 
@@ -906,4 +914,78 @@ export function jsonErrorOffset(s: string, from = 0, to = s.length): number {
     i = j
     expect = 'next'
   }
+}
+
+function skipWs(s: string, i: number, to: number): number {
+  while (i < to && isWs(s.charCodeAt(i))) i++
+  return i
+}
+
+function skipString(s: string, i: number, to: number): number {
+  for (let j = i + 1; j < to; j++) {
+    const c = s.charCodeAt(j)
+    if (c === 92) j++
+    else if (c === 34) return j + 1
+  }
+  return to
+}
+
+function skipValue(s: string, i: number, to: number): number {
+  const c = s.charCodeAt(i)
+  if (c === 34) return skipString(s, i, to)
+  if (c !== 123 && c !== 91) {
+    let j = i
+    while (j < to) {
+      const d = s.charCodeAt(j)
+      if (d === 44 || d === 125 || d === 93 || isWs(d)) break
+      j++
+    }
+    return j
+  }
+  let depth = 0
+  for (let j = i; j < to; j++) {
+    const d = s.charCodeAt(j)
+    if (d === 34) j = skipString(s, j, to) - 1
+    else if (d === 123 || d === 91) depth++
+    else if ((d === 125 || d === 93) && --depth === 0) return j + 1
+  }
+  return to
+}
+
+/** Offset of the value at a path (`['items', 3]`) in a JSON text that parses, or -1. */
+export function jsonPathOffset(s: string, from: number, to: number, at: readonly (string | number)[]): number {
+  let i = skipWs(s, from, to)
+  for (const seg of at) {
+    const open = s.charCodeAt(i)
+    if (typeof seg === 'string') {
+      if (open !== 123) return -1
+      i = skipWs(s, i + 1, to)
+      for (;;) {
+        if (s.charCodeAt(i) !== 34) return -1
+        const keyEnd = skipString(s, i, to)
+        let key: unknown
+        try {
+          key = JSON.parse(s.slice(i, keyEnd))
+        } catch {
+          return -1
+        }
+        i = skipWs(s, keyEnd, to)
+        if (s.charCodeAt(i) !== 58) return -1
+        i = skipWs(s, i + 1, to)
+        if (key === seg) break
+        i = skipWs(s, skipValue(s, i, to), to)
+        if (s.charCodeAt(i) !== 44) return -1
+        i = skipWs(s, i + 1, to)
+      }
+    } else {
+      if (open !== 91) return -1
+      i = skipWs(s, i + 1, to)
+      for (let k = 0; k < seg; k++) {
+        i = skipWs(s, skipValue(s, i, to), to)
+        if (s.charCodeAt(i) !== 44) return -1
+        i = skipWs(s, i + 1, to)
+      }
+    }
+  }
+  return i < to ? i : -1
 }

@@ -16,22 +16,21 @@ export interface ReportContext {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
 
-/**
- * Names and messages come from clusters and files: a hostile annotation could carry escape sequences
- * that rewrite a terminal, or bytes that XML cannot hold, so control characters become visible `\uXXXX`.
- */
+/** Control characters (except those in `keep`) as visible `\uXXXX` text. */
 export function escapeControls(s: string, keep = '\t\n\r'): string {
-  return s.replace(CONTROL, (c) => (keep.includes(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
+  // Names and messages come from clusters and files: a hostile annotation could carry escape
+  // sequences that rewrite a terminal, or bytes that XML cannot hold.
+  return s.replace(CONTROL, (c) =>
+    keep.includes(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 }
 
 /** A JSON value: what evidence becomes once it is safe to serialize. */
 export type Plain = null | boolean | number | string | Plain[] | { [key: string]: Plain }
 
-/**
- * A JSON-safe deep copy: CEL hands back BigInt, Map and bytes, which `JSON.stringify` rejects or
- * mangles, so they become numbers (strings past 2^53), objects and base64.
- */
+/** A JSON-safe deep copy: BigInt becomes a number (a string past 2^53), Map an object, bytes base64. */
 export function toPlain(value: unknown, seen: Set<object> = new Set()): Plain {
+  // CEL hands back BigInt, Map and bytes, which `JSON.stringify` rejects or mangles.
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -54,7 +53,8 @@ export function toPlain(value: unknown, seen: Set<object> = new Set()): Plain {
   if (obj instanceof Uint8Array) return Buffer.from(obj).toString('base64')
   seen.add(obj)
   try {
-    if (Array.isArray(obj) || obj instanceof Set) return [...(obj as Iterable<unknown>)].map((v) => toPlain(v, seen))
+    if (Array.isArray(obj) || obj instanceof Set)
+      return [...(obj as Iterable<unknown>)].map((v) => toPlain(v, seen))
     const out: { [key: string]: Plain } = {}
     const entries = obj instanceof Map ? [...obj.entries()] : Object.entries(obj)
     for (const [k, v] of entries) {
@@ -96,11 +96,9 @@ export interface ClusterGroup {
   findings: Finding[]
 }
 
-/**
- * Findings grouped by cluster, in the report's cluster order; a finding naming a cluster the report
- * does not list still gets a group, so nothing is dropped from a rendering.
- */
+/** Findings grouped by cluster, in the report's cluster order. */
 export function groupByCluster(report: Report): ClusterGroup[] {
+  // A finding naming a cluster the report does not list still gets a group: nothing is dropped.
   const groups = new Map<string, ClusterGroup>()
   for (const c of report.clusters) groups.set(c.name, { cluster: c, findings: [] })
   for (const f of report.findings) {
@@ -123,11 +121,9 @@ export interface LocatedError {
   cluster?: string
 }
 
-/**
- * Every error of the report, top-level first, then per cluster; an error the engine recorded in
- * both places is listed once, so counts are not inflated.
- */
+/** Every error of the report, top-level first, then per cluster. */
 export function allErrors(report: Report): LocatedError[] {
+  // An error recorded at both levels is listed once, so counts are not inflated.
   const seen = new Set<string>()
   const out: LocatedError[] = []
   const add = (error: ScanError, cluster?: string): void => {
@@ -171,13 +167,12 @@ export function isHttpUrl(s: string): boolean {
   }
 }
 
-/**
- * A runbook as a link target: an http(s) URL or a relative path (docs/detectors/x.md). Anything
- * with another scheme (`javascript:`, `data:`) is not linked, since detector files may come from users.
- */
+/** A runbook as a link target: an http(s) URL or a relative path; undefined for anything else. */
 export function runbookHref(runbook: string): string | undefined {
+  // Detector files may come from users, so `javascript:` or `data:` runbooks are never linked.
   if (!runbook) return undefined
   if (isHttpUrl(runbook)) return runbook
-  if (/^[a-z][a-z0-9+.-]*:/i.test(runbook) || runbook.startsWith('//') || /[\s<>"]/.test(runbook)) return undefined
+  if (/^[a-z][a-z0-9+.-]*:/i.test(runbook) || runbook.startsWith('//') || /[\s<>"]/.test(runbook))
+    return undefined
   return runbook
 }

@@ -137,7 +137,9 @@ export function renderHtml(report: Report, ctx: ReportContext): string {
     return parts.join('\n')
   })
   const loose = errors.filter((e) => e.cluster === undefined).map((e) => e.error)
-  const options = groups.map(({ cluster }) => `<option value="${h(cluster.name)}">${h(cluster.name)}</option>`)
+  const options = groups.map(
+    ({ cluster }) => `<option value="${h(cluster.name)}">${h(cluster.name)}</option>`,
+  )
   const title = `kubedac report ${report.generatedAt}`
   return `<!doctype html>
 <html lang="en">
@@ -173,7 +175,7 @@ ${options.join('\n')}
 <span id="shown" class="muted"></span>
 </div>
 ${sections.join('\n')}
-${loose.length > 0 ? `<section id="errors">\n<h2>Errors</h2>\n${errorList(loose)}\n</section>\n` : ''}<script>${SCRIPT}</script>
+${loose.length > 0 ? `<section id="errors">\n<h2>Other errors</h2>\n${errorList(loose)}\n</section>\n` : ''}<script>${SCRIPT}</script>
 </body>
 </html>
 `

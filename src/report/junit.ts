@@ -1,6 +1,13 @@
 import type { Finding, Report, ScanError } from '../core/types.js'
 import type { ReportContext } from './common.js'
-import { allErrors, errorLocation, escapeControls, groupByCluster, objectLabel, plainEvidence } from './common.js'
+import {
+  allErrors,
+  errorLocation,
+  escapeControls,
+  groupByCluster,
+  objectLabel,
+  plainEvidence,
+} from './common.js'
 
 /**
  * XML 1.0 cannot carry most control characters even as `&#n;` references, and a lone surrogate or
@@ -35,25 +42,41 @@ function attrs(a: Record<string, string | number | undefined>): string {
 }
 
 function findingBody(f: Finding): string {
+  const evidence = plainEvidence(f.evidence)
   return [
     f.message,
     '',
     `Object: ${objectLabel(f.object)} (${f.object.apiVersion})`,
     `Remediation: ${f.remediation}`,
-    `Runbook: ${f.runbook}`,
+    ...(f.runbook ? [`Runbook: ${f.runbook}`] : []),
     `Fingerprint: ${f.fingerprint}`,
-    `Evidence: ${JSON.stringify(plainEvidence(f.evidence), null, 2)}`,
+    ...(Object.keys(evidence).length > 0 ? [`Evidence: ${JSON.stringify(evidence, null, 2)}`] : []),
   ].join('\n')
 }
 
 /** critical and warning fail the build's test view; info passes and only shows its text. */
-function findingCase(f: Finding): string {
-  const open = `    <testcase${attrs({ classname: f.detector, name: objectLabel(f.object) })}>`
+function findingCase(f: Finding, name: string): string {
+  const open = `    <testcase${attrs({ classname: f.detector, name })}>`
   const body =
     f.severity === 'info'
       ? `      <system-out>${xmlText(`[info] ${findingBody(f)}`)}</system-out>`
       : `      <failure${attrs({ message: f.message, type: f.severity })}>${xmlText(findingBody(f))}</failure>`
   return `${open}\n${body}\n    </testcase>`
+}
+
+/**
+ * CI dashboards key test history on classname and name, so a second finding of one detector on one
+ * object (a different container or condition) gets its fingerprint appended rather than merging.
+ */
+function findingCases(findings: Finding[]): string[] {
+  const seen = new Set<string>()
+  return findings.map((f) => {
+    const label = objectLabel(f.object)
+    const key = `${f.detector}\u0000${label}`
+    const name = seen.has(key) ? `${label} (${f.fingerprint})` : label
+    seen.add(key)
+    return findingCase(f, name)
+  })
 }
 
 function skippedCase(detector: string): string {
@@ -82,7 +105,9 @@ interface Suite {
 }
 
 function suiteXml(s: Suite, timestamp: string): string {
-  const props = Object.entries(s.properties).map(([name, value]) => `      <property${attrs({ name, value })}/>`)
+  const props = Object.entries(s.properties).map(
+    ([name, value]) => `      <property${attrs({ name, value })}/>`,
+  )
   return [
     `  <testsuite${attrs({ name: s.name, tests: s.cases.length, failures: s.failures, errors: s.errors, skipped: s.skipped, timestamp })}>`,
     ...(props.length > 0 ? ['    <properties>', ...props, '    </properties>'] : []),
@@ -91,12 +116,10 @@ function suiteXml(s: Suite, timestamp: string): string {
   ].join('\n')
 }
 
-/**
- * The report as JUnit XML: one testsuite per cluster, one testcase per finding (a `<failure>` for
- * critical and warning, a passing case with `<system-out>` for info), one skipped case per detector
- * that lacked data, one `<error>` case per input error; errors outside any cluster get a `kubedac` suite.
- */
+/** The report as JUnit XML: a testsuite per cluster, a testcase per finding, skipped detector and error. */
 export function renderJunit(report: Report, _ctx?: ReportContext): string {
+  // critical and warning are <failure>s; info passes with <system-out>, since a hygiene note should
+  // show in CI without failing it; errors outside any cluster get a suite named `kubedac`.
   const errorsByCluster = new Map<string | undefined, ScanError[]>()
   for (const { error, cluster } of allErrors(report)) {
     const list = errorsByCluster.get(cluster) ?? []
@@ -108,7 +131,7 @@ export function renderJunit(report: Report, _ctx?: ReportContext): string {
     return {
       name: cluster.name,
       properties: { source: cluster.source, status: cluster.status, objects: String(cluster.objects) },
-      cases: [...findings.map(findingCase), ...cluster.skipped.map(skippedCase), ...errors.map(errorCase)],
+      cases: [...findingCases(findings), ...cluster.skipped.map(skippedCase), ...errors.map(errorCase)],
       failures: findings.filter((f) => f.severity !== 'info').length,
       errors: errors.length,
       skipped: cluster.skipped.length,
@@ -116,7 +139,14 @@ export function renderJunit(report: Report, _ctx?: ReportContext): string {
   })
   const loose = errorsByCluster.get(undefined) ?? []
   if (loose.length > 0)
-    suites.push({ name: 'kubedac', properties: {}, cases: loose.map(errorCase), failures: 0, errors: loose.length, skipped: 0 })
+    suites.push({
+      name: 'kubedac',
+      properties: {},
+      cases: loose.map(errorCase),
+      failures: 0,
+      errors: loose.length,
+      skipped: 0,
+    })
   const total = (k: 'failures' | 'errors' | 'skipped'): number => suites.reduce((n, s) => n + s[k], 0)
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -13,11 +13,9 @@ import {
 
 const BADGE: Record<Severity, string> = { critical: '🔴 critical', warning: '🟡 warning', info: '🔵 info' }
 
-/**
- * Prose from the cluster, made inert: HTML is escaped (GitHub would render `<img>` or `<details>`),
- * link and emphasis syntax is backslash-escaped, pipes cannot end a table cell, newlines become `<br>`.
- */
+/** Text as inert Markdown that stays inside one table cell. */
 export function mdText(s: string): string {
+  // GitHub would render `<img>` or `<details>` and follow `[x](javascript:…)` from cluster data.
   return escapeControls(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -77,7 +75,10 @@ export function renderMarkdown(report: Report, ctx: ReportContext): string {
     if (findings.length === 0) {
       out.push('No findings.')
     } else {
-      out.push('| Severity | Detector | Object | Message | Remediation | Runbook |', '| --- | --- | --- | --- | --- | --- |')
+      out.push(
+        '| Severity | Detector | Object | Message | Remediation | Runbook |',
+        '| --- | --- | --- | --- | --- | --- |',
+      )
       for (const f of findings) {
         const runbook = f.runbook ? link('runbook', runbookHref(f.runbook)) || mdCode(f.runbook) : ''
         out.push(
@@ -86,7 +87,8 @@ export function renderMarkdown(report: Report, ctx: ReportContext): string {
       }
     }
     const clusterErrors = errors.filter((e) => e.cluster === cluster.name)
-    if (clusterErrors.length > 0) out.push('', '**Errors**', '', ...clusterErrors.map((e) => errorItem(e.error)))
+    if (clusterErrors.length > 0)
+      out.push('', '**Errors**', '', ...clusterErrors.map((e) => errorItem(e.error)))
   }
   const loose = errors.filter((e) => e.cluster === undefined)
   if (loose.length > 0) out.push('', '## Errors', '', ...loose.map((e) => errorItem(e.error)))

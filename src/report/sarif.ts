@@ -1,7 +1,9 @@
 import type { Finding, Report, ScanError, Severity } from '../core/types.js'
 import type { DetectorMeta } from '../detect/define.js'
+import { runbookOf } from '../detect/define.js'
 import type { Plain, ReportContext } from './common.js'
 import { allErrors, errorLocation, isHttpUrl, plainEvidence, runbookHref, toPlain } from './common.js'
+import { mdText } from './markdown.js'
 
 /** The `$schema` written into SARIF logs. */
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json'
@@ -51,27 +53,36 @@ function ruleSource(meta: DetectorMeta | undefined, f: Finding): RuleSource {
     severity: meta.severity,
     category: meta.category,
     remediation: unTemplate(meta.remediation),
-    runbook: f.runbook,
+    runbook: f.runbook || runbookOf(meta),
   }
 }
 
 function markdownLink(runbook: string): string {
   const href = runbookHref(runbook)
-  return href ? `[Runbook](${encodeURI(href).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)})` : ''
+  return href
+    ? `[Runbook](${encodeURI(href).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)})`
+    : ''
 }
 
 function rule(r: RuleSource): Json {
-  const help = [r.remediation, markdownLink(r.runbook)].filter(Boolean)
+  const help = [mdText(r.remediation), markdownLink(r.runbook)].filter(Boolean)
   const out: Json = {
     id: r.id,
     name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _sep: string, c: string) => c.toUpperCase()),
     shortDescription: { text: r.title },
     fullDescription: { text: r.description ?? r.title },
-    help: { text: r.runbook ? `${r.remediation}\nRunbook: ${r.runbook}` : r.remediation, markdown: help.join('\n\n') },
+    help: {
+      text: r.runbook ? `${r.remediation}\nRunbook: ${r.runbook}` : r.remediation,
+      markdown: help.join('\n\n'),
+    },
   }
   if (isHttpUrl(r.runbook)) out.helpUri = r.runbook
   out.defaultConfiguration = { level: LEVEL[r.severity] }
-  out.properties = { category: r.category, tags: ['kubernetes', r.category], runbook: r.runbook }
+  out.properties = {
+    category: r.category,
+    tags: ['kubernetes', r.category],
+    ...(r.runbook ? { runbook: r.runbook } : {}),
+  }
   return out
 }
 
@@ -80,11 +91,9 @@ function isFileSource(s: string): boolean {
   return /\.(ya?ml|json)$/i.test(s) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(s.replace(/^file:\/\//i, ''))
 }
 
-/**
- * A path as a SARIF URI: relative paths stay relative (GitHub resolves them against the checkout),
- * absolute ones become file URIs; each segment is percent-encoded.
- */
+/** A file path as a SARIF URI: relative stays relative, absolute becomes `file://`, segments encoded. */
 export function pathToUri(path: string): string {
+  // Relative URIs are what GitHub code scanning resolves against the checkout.
   if (/^file:\/\//i.test(path)) return path
   let p = path.replace(/\\/g, '/')
   const encode = (s: string): string =>
@@ -163,7 +172,8 @@ function notification(e: ScanError, cluster: string | undefined): Json {
     message: { text: `${errorLocation(e)}: ${e.message}` },
   }
   if (e.code) out.descriptor = { id: e.code }
-  if (isFileSource(e.source)) out.locations = [{ physicalLocation: physicalLocation(e.source, e.line, e.column) }]
+  if (isFileSource(e.source))
+    out.locations = [{ physicalLocation: physicalLocation(e.source, e.line, e.column) }]
   out.properties = cluster === undefined ? { source: e.source } : { source: e.source, cluster }
   return out
 }
@@ -188,7 +198,9 @@ export function renderSarif(report: Report, ctx: ReportContext): string {
         // An unreachable cluster is reported as a finding; the run failed only if nothing was scanned.
         executionSuccessful: report.clusters.some((c) => c.status !== 'unreachable'),
         ...(RFC3339.test(report.generatedAt) ? { endTimeUtc: report.generatedAt } : {}),
-        toolExecutionNotifications: allErrors(report).map(({ error, cluster }) => notification(error, cluster)),
+        toolExecutionNotifications: allErrors(report).map(({ error, cluster }) =>
+          notification(error, cluster),
+        ),
       },
     ],
     columnKind: 'utf16CodeUnits',

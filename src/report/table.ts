@@ -1,6 +1,15 @@
 import type { ClusterStatus, Report, Severity } from '../core/types.js'
 import type { ReportContext } from './common.js'
-import { allErrors, escapeControls, countBySeverity, errorLocation, groupByCluster, objectLabel, plural, summaryLine } from './common.js'
+import {
+  allErrors,
+  escapeControls,
+  countBySeverity,
+  errorLocation,
+  groupByCluster,
+  objectLabel,
+  plural,
+  summaryLine,
+} from './common.js'
 
 const CODES = {
   bold: [1, 22],
@@ -51,15 +60,20 @@ export function renderTable(report: Report, ctx: ReportContext): string {
       `${cluster.skipped.length} skipped`,
       plural(findings.length, 'finding'),
     ]
-    if (findings.length > 0) parts.push(`${counts.critical} critical, ${counts.warning} warning, ${counts.info} info`)
+    if (findings.length > 0)
+      parts.push(`${counts.critical} critical, ${counts.warning} warning, ${counts.info} info`)
     const source = cluster.source ? ` ${paint(`(${cleanLine(cluster.source)})`, 'dim')}` : ''
     lines.push(`${paint(cleanLine(cluster.name), 'bold')}${source}: ${parts.join(' · ')}`)
     if (cluster.skipped.length > 0)
-      lines.push(`${INDENT}${paint(`skipped (data missing): ${cluster.skipped.map(cleanLine).join(', ')}`, 'dim')}`)
+      lines.push(
+        `${INDENT}${paint(`skipped (data missing): ${cluster.skipped.map(cleanLine).join(', ')}`, 'dim')}`,
+      )
     if (findings.length === 0) lines.push(`${INDENT}${paint('no findings', 'green')}`)
     for (const f of findings) {
       const badge = paint(f.severity.toUpperCase().padEnd(BADGE_WIDTH), ...SEVERITY_STYLE[f.severity])
-      lines.push(`${INDENT}${badge}  ${paint(cleanLine(f.detector), 'magenta')}  ${cleanLine(objectLabel(f.object))}`)
+      lines.push(
+        `${INDENT}${badge}  ${paint(cleanLine(f.detector), 'magenta')}  ${cleanLine(objectLabel(f.object))}`,
+      )
       for (const l of f.message.split(/\r?\n/)) lines.push(`${MESSAGE_INDENT}${clean(l)}`)
     }
     lines.push('')

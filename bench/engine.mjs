@@ -1,0 +1,109 @@
+// Benchmark: the full kubedac scan of a synthetic fleet against a bare readFile + JSON.parse of
+// the same files, in one run, each in fresh child processes, alternating, median of --runs.
+//
+//   npm run bench:engine -- [--mb 300] [--clusters 10] [--runs 3]
+//
+// Ends with: RESULT ratio=<scan/parse> objects_per_s=<n> peak_rss_mb=<n>
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generateFleet } from './fleet-gen.mjs'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const args = process.argv.slice(2)
+const flag = (name, def) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : def
+}
+
+function files(dir) {
+  const out = []
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) out.push(...files(p))
+    else out.push(p)
+  }
+  return out
+}
+
+async function child(mode, dir) {
+  const t0 = performance.now()
+  let objects = 0
+  let findings = 0
+  if (mode === 'floor') {
+    for (const f of files(dir)) {
+      const v = JSON.parse(readFileSync(f, 'utf8'))
+      objects += Array.isArray(v.items) ? v.items.length : 1
+    }
+  } else {
+    const dist = resolve(here, '../dist')
+    const { resolveTargets } = await import(join(dist, 'collect/inventory.js'))
+    const { filesCollector } = await import(join(dist, 'collect/files.js'))
+    const { loadBuiltinDetectors } = await import(join(dist, 'detect/registry.js'))
+    const { configureDetectors } = await import(join(dist, 'config/config.js'))
+    const { scan } = await import(join(dist, 'pipeline.js'))
+    const { renderReport } = await import(join(dist, 'report/index.js'))
+    const all = await loadBuiltinDetectors()
+    const detectors = configureDetectors(all, {})
+    // Detector loading is start-up, not scanning: the clock starts here.
+    const t1 = performance.now()
+    const { targets } = await resolveTargets([dir], {})
+    const report = await scan({ targets, detectors, collectors: [filesCollector], concurrency: 1 })
+    const text = renderReport('json', report, { detectors: new Map(all.map((d) => [d.meta.id, d.meta])), toolVersion: 'bench' })
+    objects = report.clusters.reduce((n, c) => n + c.objects, 0)
+    findings = report.findings.length
+    const ms = performance.now() - t1
+    process.stdout.write(JSON.stringify({ ms, objects, findings, detectors: detectors.length, bytes: text.length, rssKb: process.resourceUsage().maxRSS, errors: report.errors.length }))
+    return
+  }
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, objects, findings, rssKb: process.resourceUsage().maxRSS }))
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+
+async function main() {
+  if (args[0] === '--child') return child(args[1], args[2])
+  const mb = Number(flag('mb', '300'))
+  const clusters = Number(flag('clusters', '10'))
+  const runs = Number(flag('runs', '3'))
+  const dir = resolve(here, '.data', `fleet-${mb}mb-${clusters}c`)
+  // About 7 KB per pod with its share of nodes, workloads and events, as kubectl pretty-prints them.
+  const pods = Math.max(10, Math.round((mb * 1e6) / clusters / 7000))
+  if (!existsSync(join(dir, '.done'))) {
+    rmSync(dir, { recursive: true, force: true })
+    console.log(`generating ${clusters} clusters x ${pods} pods under ${dir} …`)
+    const objects = generateFleet(dir, { clusters, pods })
+    writeFileSync(join(dir, '.done'), String(objects))
+  }
+  const all = files(dir).filter((f) => !f.endsWith('.done'))
+  const bytes = all.reduce((n, f) => n + statSync(f).size, 0)
+  const perCluster = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => files(join(dir, e.name)).reduce((n, f) => n + statSync(f).size, 0))
+  console.log(`fleet: ${all.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${clusters} clusters, largest ${(Math.max(...perCluster) / 1e6).toFixed(1)} MB`)
+  const run = (mode) =>
+    JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=4096', fileURLToPath(import.meta.url), '--child', mode, dir], { encoding: 'utf8', maxBuffer: 1 << 26 }))
+  const floor = []
+  const scanRuns = []
+  for (let i = 0; i < runs; i++) {
+    floor.push(run('floor'))
+    scanRuns.push(run('scan'))
+    const f = floor.at(-1)
+    const s = scanRuns.at(-1)
+    console.log(`run ${i + 1}: parse ${(f.ms / 1000).toFixed(2)} s (${(f.rssKb / 1024).toFixed(0)} MB RSS) | scan ${(s.ms / 1000).toFixed(2)} s (${(s.rssKb / 1024).toFixed(0)} MB RSS), ${s.objects} objects, ${s.findings} findings, ${s.detectors} detectors, ${s.errors} errors`)
+  }
+  const f = median(floor.map((x) => x.ms))
+  const s = median(scanRuns.map((x) => x.ms))
+  const rss = Math.max(...scanRuns.map((x) => x.rssKb)) / 1024
+  const objects = scanRuns[0].objects
+  console.log(`bare JSON.parse: ${(f / 1000).toFixed(2)} s (${(bytes / 1e6 / (f / 1000)).toFixed(1)} MB/s)`)
+  console.log(`kubedac scan:    ${(s / 1000).toFixed(2)} s (${(bytes / 1e6 / (s / 1000)).toFixed(1)} MB/s)`)
+  console.log(`peak RSS of the scan: ${rss.toFixed(0)} MB for a ${(bytes / 1e6).toFixed(0)} MB fleet (largest cluster ${(Math.max(...perCluster) / 1e6).toFixed(0)} MB)`)
+  console.log(`RESULT ratio=${(s / f).toFixed(3)} objects_per_s=${Math.round(objects / (s / 1000))} peak_rss_mb=${Math.round(rss)}`)
+}
+
+await main()
