@@ -50,14 +50,29 @@ async function child(mode, dir) {
     const t1 = performance.now()
     const { targets } = await resolveTargets([dir], {})
     const report = await scan({ targets, detectors, collectors: [filesCollector], concurrency: 1 })
-    const text = renderReport('json', report, { detectors: new Map(all.map((d) => [d.meta.id, d.meta])), toolVersion: 'bench' })
+    const text = renderReport('json', report, {
+      detectors: new Map(all.map((d) => [d.meta.id, d.meta])),
+      toolVersion: 'bench',
+    })
     objects = report.clusters.reduce((n, c) => n + c.objects, 0)
     findings = report.findings.length
     const ms = performance.now() - t1
-    process.stdout.write(JSON.stringify({ ms, objects, findings, detectors: detectors.length, bytes: text.length, rssKb: process.resourceUsage().maxRSS, errors: report.errors.length }))
+    process.stdout.write(
+      JSON.stringify({
+        ms,
+        objects,
+        findings,
+        detectors: detectors.length,
+        bytes: text.length,
+        rssKb: process.resourceUsage().maxRSS,
+        errors: report.errors.length,
+      }),
+    )
     return
   }
-  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, objects, findings, rssKb: process.resourceUsage().maxRSS }))
+  process.stdout.write(
+    JSON.stringify({ ms: performance.now() - t0, objects, findings, rssKb: process.resourceUsage().maxRSS }),
+  )
 }
 
 function median(xs) {
@@ -84,9 +99,17 @@ async function main() {
   const perCluster = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => files(join(dir, e.name)).reduce((n, f) => n + statSync(f).size, 0))
-  console.log(`fleet: ${all.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${clusters} clusters, largest ${(Math.max(...perCluster) / 1e6).toFixed(1)} MB`)
+  console.log(
+    `fleet: ${all.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${clusters} clusters, largest ${(Math.max(...perCluster) / 1e6).toFixed(1)} MB`,
+  )
   const run = (mode) =>
-    JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=4096', fileURLToPath(import.meta.url), '--child', mode, dir], { encoding: 'utf8', maxBuffer: 1 << 26 }))
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--max-old-space-size=4096', fileURLToPath(import.meta.url), '--child', mode, dir],
+        { encoding: 'utf8', maxBuffer: 1 << 26 },
+      ),
+    )
   const floor = []
   const scanRuns = []
   for (let i = 0; i < runs; i++) {
@@ -94,7 +117,9 @@ async function main() {
     scanRuns.push(run('scan'))
     const f = floor.at(-1)
     const s = scanRuns.at(-1)
-    console.log(`run ${i + 1}: parse ${(f.ms / 1000).toFixed(2)} s (${(f.rssKb / 1024).toFixed(0)} MB RSS) | scan ${(s.ms / 1000).toFixed(2)} s (${(s.rssKb / 1024).toFixed(0)} MB RSS), ${s.objects} objects, ${s.findings} findings, ${s.detectors} detectors, ${s.errors} errors`)
+    console.log(
+      `run ${i + 1}: parse ${(f.ms / 1000).toFixed(2)} s (${(f.rssKb / 1024).toFixed(0)} MB RSS) | scan ${(s.ms / 1000).toFixed(2)} s (${(s.rssKb / 1024).toFixed(0)} MB RSS), ${s.objects} objects, ${s.findings} findings, ${s.detectors} detectors, ${s.errors} errors`,
+    )
   }
   const f = median(floor.map((x) => x.ms))
   const s = median(scanRuns.map((x) => x.ms))
@@ -102,8 +127,12 @@ async function main() {
   const objects = scanRuns[0].objects
   console.log(`bare JSON.parse: ${(f / 1000).toFixed(2)} s (${(bytes / 1e6 / (f / 1000)).toFixed(1)} MB/s)`)
   console.log(`kubedac scan:    ${(s / 1000).toFixed(2)} s (${(bytes / 1e6 / (s / 1000)).toFixed(1)} MB/s)`)
-  console.log(`peak RSS of the scan: ${rss.toFixed(0)} MB for a ${(bytes / 1e6).toFixed(0)} MB fleet (largest cluster ${(Math.max(...perCluster) / 1e6).toFixed(0)} MB)`)
-  console.log(`RESULT ratio=${(s / f).toFixed(3)} objects_per_s=${Math.round(objects / (s / 1000))} peak_rss_mb=${Math.round(rss)}`)
+  console.log(
+    `peak RSS of the scan: ${rss.toFixed(0)} MB for a ${(bytes / 1e6).toFixed(0)} MB fleet (largest cluster ${(Math.max(...perCluster) / 1e6).toFixed(0)} MB)`,
+  )
+  console.log(
+    `RESULT ratio=${(s / f).toFixed(3)} objects_per_s=${Math.round(objects / (s / 1000))} peak_rss_mb=${Math.round(rss)}`,
+  )
 }
 
 await main()

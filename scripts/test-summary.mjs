@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs'
 
 const file = process.argv[2] ?? '.test-report.json'
 if (!existsSync(file)) {
-  console.log('tests: 0 passed, 1 failed (the test run did not get to vitest: see the build, typecheck or lint output above)')
+  console.log(
+    'tests: 0 passed, 1 failed (the test run did not get to vitest: see the build, typecheck or lint output above)',
+  )
   process.exit(1)
 }
 const r = JSON.parse(readFileSync(file, 'utf8'))

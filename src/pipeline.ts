@@ -31,7 +31,8 @@ export interface Collected {
 /** Everything enabled detectors need, so collectors can fetch only that. */
 export function requiredData(detectors: ConfiguredDetector[]): Set<string> {
   const s = new Set<string>()
-  for (const { detector } of detectors) for (const k of [...detector.meta.requires, ...(detector.meta.optional ?? [])]) s.add(k)
+  for (const { detector } of detectors)
+    for (const k of [...detector.meta.requires, ...(detector.meta.optional ?? [])]) s.add(k)
   return s
 }
 

@@ -13,7 +13,9 @@ const all = await loadBuiltinDetectors()
 describe('repository check: the detector library', () => {
   it('registers every detector file in src/detectors/index.ts', () => {
     const files = readdirSync(detectorsDir)
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.cases.ts') && !f.endsWith('.test.ts') && f !== 'index.ts')
+      .filter(
+        (f) => f.endsWith('.ts') && !f.endsWith('.cases.ts') && !f.endsWith('.test.ts') && f !== 'index.ts',
+      )
       .map((f) => basename(f, '.ts'))
     const registered = new Set(builtinTsDetectors.map((d) => d.meta.id))
     expect(files.filter((f) => !registered.has(f))).toEqual([])
@@ -29,16 +31,23 @@ describe('repository check: the detector library', () => {
   it('gives every YAML detector its .tests folder', () => {
     const dir = join(detectorsDir, 'yaml')
     const yamls = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)) : []
-    expect(yamls.filter((f) => !existsSync(join(dir, f.replace(/\.ya?ml$/, '.tests'), 'tests.yaml')))).toEqual([])
+    expect(
+      yamls.filter((f) => !existsSync(join(dir, f.replace(/\.ya?ml$/, '.tests'), 'tests.yaml'))),
+    ).toEqual([])
   })
 
   it('gives every detector a runbook page', () => {
-    expect(all.filter((d) => !existsSync(join(root, 'docs/detectors', `${d.meta.id}.md`))).map((d) => d.meta.id)).toEqual([])
+    expect(
+      all.filter((d) => !existsSync(join(root, 'docs/detectors', `${d.meta.id}.md`))).map((d) => d.meta.id),
+    ).toEqual([])
   })
 
   it('gives every detector its metadata: description, known category, references or runbook text', () => {
     const bad = all.filter(
-      (d) => !d.meta.description || !(CATEGORIES as readonly string[]).includes(d.meta.category) || d.meta.remediation.length < 20,
+      (d) =>
+        !d.meta.description ||
+        !(CATEGORIES as readonly string[]).includes(d.meta.category) ||
+        d.meta.remediation.length < 20,
     )
     expect(bad.map((d) => d.meta.id)).toEqual([])
   })

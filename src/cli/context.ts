@@ -33,7 +33,10 @@ export interface Registry {
 
 /** Splits repeatable, comma-separated flag values. */
 export function listFlag(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)
 }
 
 /** Loads built-ins, user directories and config; a broken user file is an error entry, not a crash. */
@@ -50,7 +53,10 @@ export async function loadRegistry(opts: RegistryOptions): Promise<Registry> {
   const all = mergeDetectors(await loadBuiltinDetectors(), user)
   const configPath = opts.config ?? (existsSync('kubedac.yaml') ? 'kubedac.yaml' : undefined)
   const config = configPath ? await loadConfig(configPath) : {}
-  const enabled = configureDetectors(all, config, { enable: listFlag(opts.enable), disable: listFlag(opts.disable) })
+  const enabled = configureDetectors(all, config, {
+    enable: listFlag(opts.enable),
+    disable: listFlag(opts.disable),
+  })
   return { all, enabled, collectors, config, errors }
 }
 
@@ -58,6 +64,7 @@ export async function loadRegistry(opts: RegistryOptions): Promise<Registry> {
 export function parseNow(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined
   const t = Date.parse(text)
-  if (Number.isNaN(t)) throw new KubedacError('KDAC_E_USAGE', `--now ${JSON.stringify(text)} is not an RFC 3339 time`)
+  if (Number.isNaN(t))
+    throw new KubedacError('KDAC_E_USAGE', `--now ${JSON.stringify(text)} is not an RFC 3339 time`)
   return new Date(t)
 }

@@ -10,7 +10,9 @@ import { testCommand } from './commands/test.js'
 /** Builds the `kubedac` command tree (also `kubectl dac …` as a kubectl plugin). */
 export function buildProgram(): Command {
   const program = new Command('kubedac')
-    .description('Detection as Code for Kubernetes fleets: scan dumps, manifests and clusters for known issues.')
+    .description(
+      'Detection as Code for Kubernetes fleets: scan dumps, manifests and clusters for known issues.',
+    )
     .version(VERSION, '--version', 'print the version')
     .showHelpAfterError()
     .exitOverride()
@@ -24,6 +26,13 @@ export function buildProgram(): Command {
     .action(() => {
       process.stdout.write(`kubedac ${VERSION}\n`)
     })
+  // Settings are inherited only by `.command()` children, not by added commands: apply them to all,
+  // so a usage error anywhere exits 2 (DESIGN.md) instead of commander's 1.
+  const apply = (c: Command) => {
+    c.exitOverride().showHelpAfterError()
+    c.commands.forEach(apply)
+  }
+  apply(program)
   return program
 }
 

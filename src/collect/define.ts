@@ -66,10 +66,19 @@ const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/
 export function defineCollector(c: Collector): Collector {
   const m = c?.meta
   if (!m || typeof m.id !== 'string' || !ID.test(m.id))
-    throw new KubedacError('KDAC_E_COLLECTOR_INVALID', `meta.id must be kebab-case, got ${JSON.stringify(m?.id)}`)
+    throw new KubedacError(
+      'KDAC_E_COLLECTOR_INVALID',
+      `meta.id must be kebab-case, got ${JSON.stringify(m?.id)}`,
+    )
   if (!Array.isArray(m.produces) || m.produces.some((p) => typeof p !== 'string'))
-    throw new KubedacError('KDAC_E_COLLECTOR_INVALID', `${m.id}: meta.produces must be a list of kind or data keys`)
-  if (m.requires !== undefined && (!Array.isArray(m.requires) || m.requires.some((p) => typeof p !== 'string')))
+    throw new KubedacError(
+      'KDAC_E_COLLECTOR_INVALID',
+      `${m.id}: meta.produces must be a list of kind or data keys`,
+    )
+  if (
+    m.requires !== undefined &&
+    (!Array.isArray(m.requires) || m.requires.some((p) => typeof p !== 'string'))
+  )
     throw new KubedacError('KDAC_E_COLLECTOR_INVALID', `${m.id}: meta.requires must be a list of data keys`)
   if (typeof c.collect !== 'function')
     throw new KubedacError('KDAC_E_COLLECTOR_INVALID', `${m.id}: collect must be a function`)

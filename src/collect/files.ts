@@ -55,7 +55,7 @@ export function loadText(text: string, source: string, sink: CollectSink, opts: 
   const nul = text.indexOf('\0')
   if (nul < 0) return loadDecoded(text, source, sink, opts)
   const loader = new Loader(text, source, sink, opts)
-  loader.fail('KDAC_E_BINARY', `NUL character at ${loader.where(nul)}`, loader.pos(nul))
+  loader.fail('KDAC_E_BINARY', `NUL character at offset ${nul}`, loader.pos(nul))
   return loader.stats
 }
 
@@ -65,13 +65,18 @@ function loadDecoded(text: string, source: string, sink: CollectSink, opts: Load
   try {
     loader.run()
   } catch (e) {
-    loader.fail('KDAC_E_READ', `unexpected failure: ${errorMessage(e)}`)
+    loader.fail('KDAC_E_COLLECTOR_THREW', `unexpected failure: ${errorMessage(e)}`)
   }
   return loader.stats
 }
 
 /** Checks and decodes a file's bytes, then loads them as {@link loadText} does. */
-export function loadBuffer(buf: Buffer, source: string, sink: CollectSink, opts: LoadOptions = {}): LoadStats {
+export function loadBuffer(
+  buf: Buffer,
+  source: string,
+  sink: CollectSink,
+  opts: LoadOptions = {},
+): LoadStats {
   const stats: LoadStats = { objects: 0, duplicates: 0, logs: 0, errors: 0 }
   const fail = (code: ErrorCode, detail: string, pos?: { line: number; column: number }) => {
     stats.errors++
@@ -100,7 +105,11 @@ export function loadBuffer(buf: Buffer, source: string, sink: CollectSink, opts:
 }
 
 /** Reads files and folders (recursively, in sorted order), loading each into the sink; never throws. */
-export async function loadPaths(paths: readonly string[], sink: CollectSink, opts: LoadOptions = {}): Promise<LoadStats> {
+export async function loadPaths(
+  paths: readonly string[],
+  sink: CollectSink,
+  opts: LoadOptions = {},
+): Promise<LoadStats> {
   const total: LoadStats = { objects: 0, duplicates: 0, logs: 0, errors: 0 }
   const files: FileEntry[] = []
   const visited = new Set<string>()
@@ -112,7 +121,10 @@ export async function loadPaths(paths: readonly string[], sink: CollectSink, opt
   let aheadBytes = 0
   for (let i = 0; i < files.length; i++) {
     if (opts.signal?.aborted) break
-    while (next < files.length && (next <= i || (next - i <= READ_AHEAD_FILES && aheadBytes < READ_AHEAD_BYTES))) {
+    while (
+      next < files.length &&
+      (next <= i || (next - i <= READ_AHEAD_FILES && aheadBytes < READ_AHEAD_BYTES))
+    ) {
       const f = files[next] as FileEntry
       if (f.size <= limit) {
         reads.set(next, readWhole(f.path, f.size))
@@ -136,7 +148,11 @@ export async function loadPaths(paths: readonly string[], sink: CollectSink, opt
     aheadBytes -= f.size
     if (buf instanceof Error) {
       total.errors++
-      sink.error({ source: f.path, code: 'KDAC_E_READ', message: `${f.path}: ${ERRORS.KDAC_E_READ}: ${buf.message}` })
+      sink.error({
+        source: f.path,
+        code: 'KDAC_E_READ',
+        message: `${f.path}: ${ERRORS.KDAC_E_READ}: ${buf.message}`,
+      })
       continue
     }
     add(total, loadBuffer(buf, f.path, sink, opts))
@@ -191,10 +207,9 @@ interface Pos {
   column: number
 }
 
-/** Where a document sits, for messages: its label, its line, and a way to find a nested node's line. */
+/** Where a document sits, for messages: its label, and a way to find the line of a node in it. */
 interface DocCtx {
   label: string | undefined
-  start: number
   locate: ((path: (string | number)[]) => Pos | undefined) | undefined
 }
 
@@ -224,7 +239,8 @@ async function walk(
   try {
     st = await stat(p)
   } catch (e) {
-    const code: ErrorCode = explicit && (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'KDAC_E_INPUT_MISSING' : 'KDAC_E_READ'
+    const code: ErrorCode =
+      explicit && (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'KDAC_E_INPUT_MISSING' : 'KDAC_E_READ'
     stats.errors++
     sink.error({ source: p, code, message: `${p}: ${ERRORS[code]}: ${errorMessage(e)}` })
     return
@@ -294,7 +310,8 @@ function decode(buf: Buffer): Decoded {
     return swapped.toString('utf16le')
   }
   const nul = buf.indexOf(0)
-  if (nul >= 0) return { code: 'KDAC_E_BINARY', detail: `NUL byte at ${bytePos(buf, nul)}`, pos: bytePosOf(buf, nul) }
+  if (nul >= 0)
+    return { code: 'KDAC_E_BINARY', detail: `NUL byte at ${bytePos(buf, nul)}`, pos: bytePosOf(buf, nul) }
   if (!isUtf8(buf)) {
     const bad = firstInvalidUtf8(buf)
     const pos = bytePosOf(buf, bad)
@@ -417,10 +434,6 @@ class Loader {
     return this.lines.pos(offset)
   }
 
-  where(offset: number): string {
-    return `offset ${offset}`
-  }
-
   run(): void {
     const text = this.text
     let first = text.charCodeAt(0) === 0xfeff ? 1 : 0
@@ -432,8 +445,8 @@ class Loader {
       try {
         value = JSON.parse(first === 0 ? text : text.slice(first))
       } catch (e) {
+        if (this.format === 'yaml' && !text.includes(START)) return this.loadYaml(0, text.length)
         if (this.looksLikeStream(e)) return this.loadStream(first)
-        if (this.format === 'yaml') return this.loadYaml(first, text.length)
         return this.jsonError(e, first, text.length)
       }
       return this.emitTop(value, this.jsonDoc(undefined, first, text.length))
@@ -474,7 +487,8 @@ class Loader {
       this.emitLog(path.basename(path.dirname(dir)), path.basename(dir), '', this.text.slice(from))
       return
     }
-    for (const s of sections) this.emitLog(s.namespace, s.pod, s.container, this.text.slice(s.bodyStart, s.bodyEnd))
+    for (const s of sections)
+      this.emitLog(s.namespace, s.pod, s.container, this.text.slice(s.bodyStart, s.bodyEnd))
   }
 
   private emitLog(namespace: string, pod: string, container: string, text: string): void {
@@ -604,7 +618,6 @@ class Loader {
     let located = 0
     return {
       label,
-      start,
       locate: (at) => {
         // Finding a node means scanning the text: worth it for the first few errors of a file only.
         if (++located > MAX_LOCATED) return label === undefined ? undefined : lines.pos(start)
@@ -653,21 +666,24 @@ class Loader {
   private jsonError(e: unknown, from: number, to: number): void {
     let msg = errorMessage(e)
     let offset: number | undefined
+    let end = to
+    while (end > from && isWs(this.text.charCodeAt(end - 1))) end--
     const at = /at position (\d+)/.exec(msg)
     if (at) offset = from + Number(at[1])
-    else if (msg.startsWith('Unexpected end of JSON input')) {
-      let end = to
-      while (end > from && isWs(this.text.charCodeAt(end - 1))) end--
-      offset = end
-    } else {
+    else if (msg.startsWith('Unexpected end of JSON input')) offset = end
+    else {
       const found = jsonErrorOffset(this.text, from, to)
       if (found >= 0) offset = found
     }
+    // A text cut short fails past its trailing newline: point at where the content stops instead.
+    if (offset !== undefined && offset > end) offset = end
     msg = msg
       .replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
       .replace(/ (?:in JSON )?at position \d+/, '')
       .replace(/ \(line \d+ column \d+\)/, '')
-      .replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1))
+      .replace(/'([\s\S])'/, (m, c: string) =>
+        c.charCodeAt(0) < 0x20 ? JSON.stringify(c).replace(/"/g, "'") : m,
+      )
     this.fail('KDAC_E_PARSE_JSON', msg, offset === undefined ? undefined : this.lines.pos(offset))
   }
 
@@ -685,7 +701,11 @@ class Loader {
     let docs: Document.Parsed[]
     try {
       const src = from === 0 && to === this.text.length ? this.text : this.text.slice(from, to)
-      docs = parseAllDocuments(src, { lineCounter: lc, merge: true, prettyErrors: false }) as Document.Parsed[]
+      docs = parseAllDocuments(src, {
+        lineCounter: lc,
+        merge: true,
+        prettyErrors: false,
+      }) as Document.Parsed[]
     } catch (e) {
       return this.fail('KDAC_E_PARSE_YAML', errorMessage(e))
     }
@@ -710,7 +730,7 @@ class Loader {
         const range = (node as { range?: [number, number, number] } | null | undefined)?.range
         return range ? linePos(range[0]) : undefined
       }
-      this.emitTop(value, { label, start: doc.range[0], locate })
+      this.emitTop(value, { label, locate })
     }
   }
 
@@ -733,7 +753,8 @@ class Loader {
   private emitList(list: Record<string, unknown>, doc: DocCtx, at: (string | number)[]): void {
     const kind = list.kind as string
     const items = list.items as unknown[]
-    const apiVersion = typeof list.apiVersion === 'string' && list.apiVersion !== '' ? list.apiVersion : undefined
+    const apiVersion =
+      typeof list.apiVersion === 'string' && list.apiVersion !== '' ? list.apiVersion : undefined
     // A typed list (PodList) is one kind read in full; its items may omit kind and apiVersion, as in
     // `kubectl cluster-info dump`. An untyped `List` promises nothing.
     const itemKind = kind !== 'List' ? kind.slice(0, -4) : undefined
@@ -757,11 +778,13 @@ class Loader {
   private emitObject(o: Record<string, unknown>, doc: DocCtx, at: (string | number)[], index?: number): void {
     const meta = o.metadata as Record<string, unknown> | undefined
     let problem: string | undefined
-    if (typeof o.apiVersion !== 'string' || o.apiVersion === '') problem = fieldProblem('apiVersion', o.apiVersion)
+    if (typeof o.apiVersion !== 'string' || o.apiVersion === '')
+      problem = fieldProblem('apiVersion', o.apiVersion)
     else if (typeof o.kind !== 'string' || o.kind === '') problem = fieldProblem('kind', o.kind)
     else if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
       problem = fieldProblem('metadata', meta, 'an object')
-    else if (typeof meta.name !== 'string' || meta.name === '') problem = fieldProblem('metadata.name', meta.name)
+    else if (typeof meta.name !== 'string' || meta.name === '')
+      problem = fieldProblem('metadata.name', meta.name)
     else if (meta.namespace !== undefined && meta.namespace !== null && typeof meta.namespace !== 'string')
       problem = fieldProblem('metadata.namespace', meta.namespace)
     if (problem !== undefined) {
@@ -777,7 +800,10 @@ class Loader {
   }
 
   private invalid(doc: DocCtx, at: (string | number)[], problem: string, o?: Record<string, unknown>): void {
-    const pathLabel = at.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '')
+    const pathLabel = at
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+      .join('')
+      .replace(/^\./, '')
     const parts = [doc.label, pathLabel].filter((s) => s)
     let what = parts.length ? parts.join(', ') : 'the object'
     if (o) {
@@ -826,7 +852,8 @@ export function jsonErrorOffset(s: string, from = 0, to = s.length): number {
         const e = s[j + 1]
         if (e === undefined || j + 1 >= to) return -(to + 1)
         if (e === 'u') {
-          for (let h = 2; h <= 5; h++) if (!/[0-9a-fA-F]/.test(s[j + h] ?? '') || j + h >= to) return -(j + h) - 1
+          for (let h = 2; h <= 5; h++)
+            if (!/[0-9a-fA-F]/.test(s[j + h] ?? '') || j + h >= to) return -(j + h) - 1
           j += 5
         } else if ('"\\/bfnrt'.includes(e)) j++
         else return -(j + 1) - 1
@@ -953,7 +980,12 @@ function skipValue(s: string, i: number, to: number): number {
 }
 
 /** Offset of the value at a path (`['items', 3]`) in a JSON text that parses, or -1. */
-export function jsonPathOffset(s: string, from: number, to: number, at: readonly (string | number)[]): number {
+export function jsonPathOffset(
+  s: string,
+  from: number,
+  to: number,
+  at: readonly (string | number)[],
+): number {
   let i = skipWs(s, from, to)
   for (const seg of at) {
     const open = s.charCodeAt(i)

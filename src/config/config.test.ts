@@ -42,7 +42,9 @@ exclude:
   })
 
   it('disables by category and by id, and the command line adds to the file', () => {
-    const ds = configureDetectors(all, parseConfig('detectors: { disable: [node] }', 'k.yaml'), { enable: ['b-two'] })
+    const ds = configureDetectors(all, parseConfig('detectors: { disable: [node] }', 'k.yaml'), {
+      enable: ['b-two'],
+    })
     expect(ds.map((d) => d.detector.meta.id)).toEqual(['b-two', 'c-three'])
   })
 
@@ -57,16 +59,22 @@ exclude:
   })
 
   it('names the field of a schema error', () => {
-    expect(() => parseConfig('detectors: { severity: { a-one: urgent } }', 'k.yaml')).toThrow(/detectors\.severity\.a-one/)
+    expect(() => parseConfig('detectors: { severity: { a-one: urgent } }', 'k.yaml')).toThrow(
+      /detectors\.severity\.a-one/,
+    )
     expect(() => parseConfig('detector: {}', 'k.yaml')).toThrow(/Unrecognized key.*detector/)
   })
 
   it('refuses unknown detector ids, categories and parameters', () => {
-    expect(() => configureDetectors(all, parseConfig('detectors: { disable: [a-onee] }', 'k'))).toThrow(/unknown detector or category "a-onee"/)
-    expect(() => configureDetectors(all, parseConfig('detectors: { params: { a-one: { treshold: 1 } } }', 'k'))).toThrow(
-      /unknown parameter "treshold" \(known: threshold\)/,
+    expect(() => configureDetectors(all, parseConfig('detectors: { disable: [a-onee] }', 'k'))).toThrow(
+      /unknown detector or category "a-onee"/,
     )
-    expect(() => configureDetectors(all, parseConfig('detectors: { severity: { zzz: info } }', 'k'))).toThrow(/unknown detector "zzz"/)
+    expect(() =>
+      configureDetectors(all, parseConfig('detectors: { params: { a-one: { treshold: 1 } } }', 'k')),
+    ).toThrow(/unknown parameter "treshold" \(known: threshold\)/)
+    expect(() => configureDetectors(all, parseConfig('detectors: { severity: { zzz: info } }', 'k'))).toThrow(
+      /unknown detector "zzz"/,
+    )
   })
 
   it('excludes findings by detector, cluster glob, namespace glob and object labels', () => {

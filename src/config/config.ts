@@ -86,9 +86,13 @@ export async function loadConfig(path: string): Promise<Config> {
   try {
     text = await readFile(path, 'utf8')
   } catch (e) {
-    throw new KubedacError('KDAC_E_CONFIG', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, {
-      source: path,
-    })
+    throw new KubedacError(
+      'KDAC_E_CONFIG',
+      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`,
+      {
+        source: path,
+      },
+    )
   }
   return parseConfig(text, path)
 }
@@ -112,17 +116,22 @@ export function configureDetectors(
   const categories = new Set(detectors.map((d) => d.meta.category))
   const known = (name: string, field: string) => {
     if (!ids.has(name) && !categories.has(name))
-      throw new KubedacError('KDAC_E_CONFIG', `${field}: unknown detector or category ${JSON.stringify(name)}`)
+      throw new KubedacError(
+        'KDAC_E_CONFIG',
+        `${field}: unknown detector or category ${JSON.stringify(name)}`,
+      )
   }
   const enable = [...(config.detectors?.enable ?? []), ...(overrides.enable ?? [])]
   const disable = [...(config.detectors?.disable ?? []), ...(overrides.disable ?? [])]
   enable.forEach((n) => known(n, 'detectors.enable'))
   disable.forEach((n) => known(n, 'detectors.disable'))
   for (const id of Object.keys(config.detectors?.severity ?? {}))
-    if (!ids.has(id)) throw new KubedacError('KDAC_E_CONFIG', `detectors.severity: unknown detector ${JSON.stringify(id)}`)
+    if (!ids.has(id))
+      throw new KubedacError('KDAC_E_CONFIG', `detectors.severity: unknown detector ${JSON.stringify(id)}`)
   for (const [id, params] of Object.entries(config.detectors?.params ?? {})) {
     const d = detectors.find((x) => x.meta.id === id)
-    if (!d) throw new KubedacError('KDAC_E_CONFIG', `detectors.params: unknown detector ${JSON.stringify(id)}`)
+    if (!d)
+      throw new KubedacError('KDAC_E_CONFIG', `detectors.params: unknown detector ${JSON.stringify(id)}`)
     for (const p of Object.keys(params))
       if (!d.meta.params?.[p])
         throw new KubedacError(
@@ -145,7 +154,10 @@ export function configureDetectors(
 }
 
 function glob(pattern: string): RegExp {
-  const esc = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const esc = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${esc}$`)
 }
 
@@ -165,7 +177,8 @@ export function exclusionFilter(
       (r) =>
         (!r.detectors || r.detectors.has(f.detector) || r.detectors.has(f.category)) &&
         (!r.clusters || r.clusters.some((g) => g.test(f.cluster))) &&
-        (!r.namespaces || (f.object.namespace !== undefined && r.namespaces.some((g) => g.test(f.object.namespace!)))) &&
+        (!r.namespaces ||
+          (f.object.namespace !== undefined && r.namespaces.some((g) => g.test(f.object.namespace!)))) &&
         (!r.selector || matchesSelector(r.selector, labelsOf(f))),
     )
 }
@@ -174,5 +187,6 @@ export function exclusionFilter(
 export function labelsLookup(
   get: (kind: string, namespace: string | undefined, name: string) => KubeObject | undefined,
 ): (f: Finding) => Record<string, string> | undefined {
-  return (f) => get(`${f.object.apiVersion}/${f.object.kind}`, f.object.namespace, f.object.name)?.metadata.labels
+  return (f) =>
+    get(`${f.object.apiVersion}/${f.object.kind}`, f.object.namespace, f.object.name)?.metadata.labels
 }

@@ -57,6 +57,11 @@ export function refOf(obj: KubeObject): ObjectRef {
 }
 
 /** A stable, human-readable identity: `group/Kind/namespace/name`. */
-export function identityOf(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+export function identityOf(
+  apiVersion: string,
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+): string {
   return `${groupKind(apiVersion, kind)}/${namespace ?? ''}/${name}`
 }

@@ -28,6 +28,8 @@ export interface BaseCase {
   params?: Params
   /** Collector data by key, for detectors that require non-object data. */
   data?: Record<string, unknown>
+  /** Kinds gathered in full although the case has none of them ("nodes were listed: there are none"). */
+  collected?: string[]
 }
 
 /** A case in which the detector must report nothing. */

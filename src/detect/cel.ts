@@ -63,8 +63,8 @@ export interface CelActivation {
 export interface CelReferences {
   /** Free identifiers used (`object`, `variables`, `events`, …). */
   roots: Set<string>
-  /** Fields selected directly on a free identifier: `variables.waiting` → variables: {waiting}. */
-  members: Map<string, Set<string>>
+  /** Fields selected on a free identifier, with the offset of their first use: `variables.waiting`. */
+  members: Map<string, Map<string, number>>
 }
 
 /** A compiled expression, ready to run many times. */
@@ -307,9 +307,9 @@ function visit(node: unknown, scope: ReadonlySet<string>, w: Walk): void {
         typeof field === 'string'
       ) {
         const name = target.args as string
-        let set = w.refs.members.get(name)
-        if (!set) w.refs.members.set(name, (set = new Set()))
-        set.add(field)
+        let fields = w.refs.members.get(name)
+        if (!fields) w.refs.members.set(name, (fields = new Map()))
+        if (!fields.has(field)) fields.set(field, (node as unknown as { start: number }).start)
       }
       visit(target, scope, w)
       if (isNode(key)) visit(key, scope, w)

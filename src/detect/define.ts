@@ -112,18 +112,27 @@ export function validateMeta(meta: DetectorMeta, origin?: string): void {
   const fail = (field: string, why: string): never => {
     throw new KubedacError('KDAC_E_DETECTOR_INVALID', `${meta?.id ?? '?'}${where}: meta.${field} ${why}`)
   }
-  if (!meta || typeof meta !== 'object') throw new KubedacError('KDAC_E_DETECTOR_INVALID', `missing meta${where}`)
+  if (!meta || typeof meta !== 'object')
+    throw new KubedacError('KDAC_E_DETECTOR_INVALID', `missing meta${where}`)
   if (typeof meta.id !== 'string' || !ID.test(meta.id)) fail('id', 'must be kebab-case')
   if (typeof meta.title !== 'string' || !meta.title.trim()) fail('title', 'is required')
   if (!SEVERITIES.includes(meta.severity)) fail('severity', `must be one of ${SEVERITIES.join(', ')}`)
   if (typeof meta.category !== 'string' || !meta.category) fail('category', 'is required')
-  if (!Array.isArray(meta.requires) || meta.requires.length === 0 || meta.requires.some((r) => typeof r !== 'string'))
+  if (
+    !Array.isArray(meta.requires) ||
+    meta.requires.length === 0 ||
+    meta.requires.some((r) => typeof r !== 'string')
+  )
     fail('requires', 'must list at least one kind or data key')
-  if (meta.optional !== undefined && (!Array.isArray(meta.optional) || meta.optional.some((r) => typeof r !== 'string')))
+  if (
+    meta.optional !== undefined &&
+    (!Array.isArray(meta.optional) || meta.optional.some((r) => typeof r !== 'string'))
+  )
     fail('optional', 'must be a list of kind keys')
   if (!meta.messages || typeof meta.messages !== 'object' || Object.keys(meta.messages).length === 0)
     fail('messages', 'must hold at least one keyed message')
-  for (const [k, v] of Object.entries(meta.messages)) if (typeof v !== 'string' || !v) fail(`messages.${k}`, 'must be text')
+  for (const [k, v] of Object.entries(meta.messages))
+    if (typeof v !== 'string' || !v) fail(`messages.${k}`, 'must be text')
   if (typeof meta.remediation !== 'string' || !meta.remediation.trim()) fail('remediation', 'is required')
   if (meta.params !== undefined) {
     for (const [k, p] of Object.entries(meta.params)) {
@@ -131,7 +140,8 @@ export function validateMeta(meta: DetectorMeta, origin?: string): void {
       if (typeof p.description !== 'string') fail(`params.${k}.description`, 'is required')
     }
   }
-  if (meta.replacedBy !== undefined && !meta.deprecated) fail('replacedBy', 'is only for deprecated detectors')
+  if (meta.replacedBy !== undefined && !meta.deprecated)
+    fail('replacedBy', 'is only for deprecated detectors')
 }
 
 /** Defines a TypeScript detector: metadata up front, then a pure `detect`. */

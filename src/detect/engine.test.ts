@@ -22,7 +22,8 @@ const everyPod = defineDetector({
     remediation: 'Fix {{name}}',
   },
   detect({ snapshot, report }) {
-    for (const p of snapshot.list('v1/Pod')) report({ object: p, messageId: 'hit', evidence: { phase: p.status?.phase } })
+    for (const p of snapshot.list('v1/Pod'))
+      report({ object: p, messageId: 'hit', evidence: { phase: p.status?.phase } })
   },
 })
 
@@ -35,16 +36,24 @@ describe('engine', () => {
     const r = runDetectors(snap([d!, rs!, ...pods, pod('bare')]), [conf(everyPod)])
     expect(r.findings).toHaveLength(2)
     const web = r.findings.find((f) => f.object.kind === 'Deployment')!
-    expect(web.object).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' })
+    expect(web.object).toMatchObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'default',
+      name: 'web',
+    })
     expect(web.evidence).toMatchObject({ pods: ['web-1', 'web-2', 'web-3'], podCount: 3 })
-    expect(web.message).toContain('3 pods of Deployment web')
+    expect(web.message).toContain('Affects 3 pods of Deployment web.')
     expect(r.findings.find((f) => f.object.kind === 'Pod')?.object.name).toBe('bare')
   })
 
   it('keeps pod findings on the pod when the detector opts out of roll-up', () => {
     const d = defineDetector({ ...everyPod, meta: { ...everyPod.meta, rollup: false } })
     const [dep, rs] = deployment('web')
-    const r = runDetectors(snap([dep!, rs!, pod('web-1', { owner: { kind: 'ReplicaSet', name: rsName('web') } })]), [conf(d)])
+    const r = runDetectors(
+      snap([dep!, rs!, pod('web-1', { owner: { kind: 'ReplicaSet', name: rsName('web') } })]),
+      [conf(d)],
+    )
     expect(r.findings[0]?.object.kind).toBe('Pod')
   })
 
@@ -82,7 +91,12 @@ describe('engine', () => {
 
   it('applies the configured severity and fills message and remediation placeholders', () => {
     const r = runDetectors(snap([pod('p', { namespace: 'shop' })]), [conf(everyPod, 'critical')])
-    expect(r.findings[0]).toMatchObject({ severity: 'critical', message: 'Pod p in shop hit', remediation: 'Fix p', cluster: 'prod-1' })
+    expect(r.findings[0]).toMatchObject({
+      severity: 'critical',
+      message: 'Pod p in shop hit',
+      remediation: 'Fix p',
+      cluster: 'prod-1',
+    })
   })
 
   it('computes fingerprints from identity only: message text and uid do not change them', () => {
@@ -115,6 +129,9 @@ describe('engine', () => {
       },
     })
     const r = runDetectors(snap([pod('p')]), [conf(idle)])
-    expect(r.findings[0]).toMatchObject({ object: { kind: 'Cluster', name: 'prod-1' }, message: 'Cluster prod-1 is idle' })
+    expect(r.findings[0]).toMatchObject({
+      object: { kind: 'Cluster', name: 'prod-1' },
+      message: 'Cluster prod-1 is idle',
+    })
   })
 })

@@ -32,7 +32,11 @@ export interface DetectOptions {
 }
 
 /** Runs detectors over one cluster's snapshot; a detector that throws is an error entry, not a crash. */
-export function runDetectors(snapshot: Snapshot, detectors: ConfiguredDetector[], options: DetectOptions = {}): DetectResult {
+export function runDetectors(
+  snapshot: Snapshot,
+  detectors: ConfiguredDetector[],
+  options: DetectOptions = {},
+): DetectResult {
   const result: DetectResult = {
     findings: [],
     skipped: [],
@@ -84,7 +88,12 @@ function isKubeObject(o: KubeObject | ObjectRef): o is KubeObject {
   return typeof (o as KubeObject).metadata === 'object' && (o as KubeObject).metadata !== null
 }
 
-function buildFinding(cd: ConfiguredDetector, cluster: string, input: ReportInput, runbook: string): RawFinding {
+function buildFinding(
+  cd: ConfiguredDetector,
+  cluster: string,
+  input: ReportInput,
+  runbook: string,
+): RawFinding {
   const { meta } = cd.detector
   const template = meta.messages[input.messageId]
   if (template === undefined)
@@ -94,7 +103,12 @@ function buildFinding(cd: ConfiguredDetector, cluster: string, input: ReportInpu
     )
   const obj = isKubeObject(input.object) ? input.object : undefined
   const ref: ObjectRef = obj ? refOf(obj) : { ...(input.object as ObjectRef) }
-  const data: Record<string, unknown> = { kind: ref.kind, name: ref.name, namespace: ref.namespace ?? '', ...input.data }
+  const data: Record<string, unknown> = {
+    kind: ref.kind,
+    name: ref.name,
+    namespace: ref.namespace ?? '',
+    ...input.data,
+  }
   const finding: Finding = {
     detector: meta.id,
     title: meta.title,
@@ -127,7 +141,10 @@ function guardedView(
   const check = (kind: string) => {
     if (declared.has(kind) || declared.has(groupKindOfKey(kind))) return
     undeclared.add(kind)
-    throw new KubedacError('KDAC_E_UNDECLARED_KIND', `${id} read ${kind}; add it to meta.requires or meta.optional`)
+    throw new KubedacError(
+      'KDAC_E_UNDECLARED_KIND',
+      `${id} read ${kind}; add it to meta.requires or meta.optional`,
+    )
   }
   const eventsDeclared = () => declared.has('Event') || declared.has('events.k8s.io/Event')
   return {
@@ -167,7 +184,10 @@ function guardedView(
     data(key) {
       if (!declared.has(key)) {
         undeclared.add(key)
-        throw new KubedacError('KDAC_E_UNDECLARED_KIND', `${id} read data ${key}; add it to meta.requires or meta.optional`)
+        throw new KubedacError(
+          'KDAC_E_UNDECLARED_KIND',
+          `${id} read data ${key}; add it to meta.requires or meta.optional`,
+        )
       }
       return s.data(key)
     },

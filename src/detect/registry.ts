@@ -48,7 +48,9 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
 }
 
 function isDetector(x: unknown): x is Detector {
-  return !!x && typeof x === 'object' && typeof (x as Detector).detect === 'function' && !!(x as Detector).meta
+  return (
+    !!x && typeof x === 'object' && typeof (x as Detector).detect === 'function' && !!(x as Detector).meta
+  )
 }
 
 function isCollector(x: unknown): x is Collector {
@@ -61,7 +63,9 @@ function isCollector(x: unknown): x is Collector {
 }
 
 function isSuite(x: unknown): x is DetectorSuite {
-  return !!x && typeof x === 'object' && isDetector((x as DetectorSuite).detector) && !!(x as DetectorSuite).cases
+  return (
+    !!x && typeof x === 'object' && isDetector((x as DetectorSuite).detector) && !!(x as DetectorSuite).cases
+  )
 }
 
 /**
@@ -128,14 +132,16 @@ export async function loadDirectory(dir: string, opts: { withSuites?: boolean } 
 /** The built-in detectors: TypeScript ones and the YAML ones shipped beside them. */
 export async function loadBuiltinDetectors(): Promise<Detector[]> {
   const yaml = await loadDirectory(BUILTIN_YAML_DIR)
-  if (yaml.errors.length) throw new KubedacError('KDAC_E_DETECTOR_LOAD', yaml.errors.map((e) => e.message).join('; '))
+  if (yaml.errors.length)
+    throw new KubedacError('KDAC_E_DETECTOR_LOAD', yaml.errors.map((e) => e.message).join('; '))
   return sortById([...builtinTsDetectors, ...yaml.detectors])
 }
 
 /** The built-in detectors with their test cases. */
 export async function loadBuiltinSuites(): Promise<DetectorSuite[]> {
   const yaml = await loadDirectory(BUILTIN_YAML_DIR, { withSuites: true })
-  if (yaml.errors.length) throw new KubedacError('KDAC_E_DETECTOR_LOAD', yaml.errors.map((e) => e.message).join('; '))
+  if (yaml.errors.length)
+    throw new KubedacError('KDAC_E_DETECTOR_LOAD', yaml.errors.map((e) => e.message).join('; '))
   const ts = await Promise.all(builtinTsDetectors.map((d) => loadBuiltinCases(d.meta.id)))
   return [...ts, ...yaml.suites].sort((a, b) => a.detector.meta.id.localeCompare(b.detector.meta.id))
 }

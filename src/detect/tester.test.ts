@@ -16,7 +16,8 @@ const failedPods = defineDetector({
   },
   detect({ snapshot, report }) {
     for (const p of snapshot.list('v1/Pod'))
-      if (p.status?.phase === 'Failed') report({ object: p, messageId: 'failed', data: { reason: p.status.reason ?? 'unknown' } })
+      if (p.status?.phase === 'Failed')
+        report({ object: p, messageId: 'failed', data: { reason: p.status.reason ?? 'unknown' } })
   },
 })
 
@@ -26,7 +27,13 @@ const good = {
     {
       name: 'fires on a failed pod',
       objects: [pod('bad', { phase: 'Failed', status: { reason: 'Evicted' } })],
-      findings: [{ object: { kind: 'Pod', namespace: 'default', name: 'bad' }, messageId: 'failed', data: { reason: 'Evicted' } }],
+      findings: [
+        {
+          object: { kind: 'Pod', namespace: 'default', name: 'bad' },
+          messageId: 'failed',
+          data: { reason: 'Evicted' },
+        },
+      ],
     },
   ],
 }
@@ -44,12 +51,18 @@ describe('detector test runner', () => {
   })
 
   it('fails a suite with no valid case or no invalid case', () => {
-    expect(problemsOf({ valid: [], invalid: good.invalid })).toContain('has no valid case (one where it must stay quiet)')
-    expect(problemsOf({ valid: good.valid, invalid: [] })).toContain('has no invalid case (one where it must fire)')
+    expect(problemsOf({ valid: [], invalid: good.invalid })).toContain(
+      'has no valid case (one where it must stay quiet)',
+    )
+    expect(problemsOf({ valid: good.valid, invalid: [] })).toContain(
+      'has no invalid case (one where it must fire)',
+    )
   })
 
   it('fails unnamed and duplicate cases', () => {
-    expect(problemsOf({ valid: [{ name: '', objects: [pod('ok')] }], invalid: good.invalid })).toContain('has a case without a name')
+    expect(problemsOf({ valid: [{ name: '', objects: [pod('ok')] }], invalid: good.invalid })).toContain(
+      'has a case without a name',
+    )
     expect(problemsOf({ valid: [good.valid[0]!, good.valid[0]!], invalid: good.invalid })).toContain(
       'has two cases named "quiet on a running pod"',
     )
@@ -61,7 +74,10 @@ describe('detector test runner', () => {
   })
 
   it('fails a case in which the detector evaluated zero objects', () => {
-    const p = problemsOf({ valid: [{ name: 'no pods at all', objects: [node('n')], data: {} }], invalid: good.invalid })
+    const p = problemsOf({
+      valid: [{ name: 'no pods at all', objects: [node('n')], data: {} }],
+      invalid: good.invalid,
+    })
     // No Pod in the case: the detector is skipped, which the runner names as a defect of the case.
     expect(p.join('\n')).toContain('was skipped')
   })
@@ -70,13 +86,20 @@ describe('detector test runner', () => {
     const nsOnly = defineDetector({
       meta: { ...failedPods.meta, id: 'ns-only' },
       detect({ snapshot, report }) {
-        for (const p of snapshot.list('v1/Pod', 'prod')) report({ object: p, messageId: 'failed', data: { reason: 'x' } })
+        for (const p of snapshot.list('v1/Pod', 'prod'))
+          report({ object: p, messageId: 'failed', data: { reason: 'x' } })
       },
     })
     const r = runSuite(
       defineCases(nsOnly, {
         valid: [{ name: 'nothing in prod', objects: [pod('ok')] }],
-        invalid: [{ name: 'fires in prod', objects: [pod('x', { namespace: 'prod' })], findings: [{ object: { kind: 'Pod', namespace: 'prod', name: 'x' }, messageId: 'failed' }] }],
+        invalid: [
+          {
+            name: 'fires in prod',
+            objects: [pod('x', { namespace: 'prod' })],
+            findings: [{ object: { kind: 'Pod', namespace: 'prod', name: 'x' }, messageId: 'failed' }],
+          },
+        ],
       }),
     )
     expect(r.cases[0]?.problems).toContain('evaluated zero objects: the case does not exercise the detector')
@@ -101,7 +124,8 @@ describe('detector test runner', () => {
       meta: { ...failedPods.meta, id: 'flaky' },
       detect({ snapshot, report }) {
         for (const p of snapshot.list('v1/Pod'))
-          if (p.status?.phase === 'Failed') report({ object: p, messageId: 'failed', data: { reason: 'x' }, key: String(n++) })
+          if (p.status?.phase === 'Failed')
+            report({ object: p, messageId: 'failed', data: { reason: 'x' }, key: String(n++) })
       },
     })
     const r = runSuite(defineCases(flaky, good))
@@ -109,16 +133,33 @@ describe('detector test runner', () => {
   })
 
   it('fails on a missing, an unexpected or a mismatched finding, and on unknown params', () => {
-    const wrongData = [{ ...good.invalid[0]!, findings: [{ ...good.invalid[0]!.findings[0]!, data: { reason: 'OOMKilled' } }] }]
-    expect(problemsOf({ valid: good.valid, invalid: wrongData }).join('\n')).toContain('expected failed on Pod default/bad with {"reason":"OOMKilled"}')
+    const wrongData = [
+      {
+        ...good.invalid[0]!,
+        findings: [{ ...good.invalid[0]!.findings[0]!, data: { reason: 'OOMKilled' } }],
+      },
+    ]
+    expect(problemsOf({ valid: good.valid, invalid: wrongData }).join('\n')).toContain(
+      'expected failed on Pod default/bad with {"reason":"OOMKilled"}',
+    )
     const firesInValid = [{ name: 'quiet?', objects: [pod('bad', { phase: 'Failed' })] }]
-    expect(problemsOf({ valid: firesInValid, invalid: good.invalid }).join('\n')).toContain('expected no finding, got failed on Pod default/bad')
+    expect(problemsOf({ valid: firesInValid, invalid: good.invalid }).join('\n')).toContain(
+      'expected no finding, got failed on Pod default/bad',
+    )
     const withParam = [{ ...good.valid[0]!, params: { nope: 1 } }]
     expect(problemsOf({ valid: withParam, invalid: good.invalid })).toContain('sets unknown parameter "nope"')
   })
 
   it('checks skip cases', () => {
-    const r = runSuite(defineCases(failedPods, { ...good, skip: [{ name: 'skipped without pods', objects: [node('n')] }, { name: 'wrongly expects a skip', objects: [pod('a')] }] }))
+    const r = runSuite(
+      defineCases(failedPods, {
+        ...good,
+        skip: [
+          { name: 'skipped without pods', objects: [node('n')] },
+          { name: 'wrongly expects a skip', objects: [pod('a')] },
+        ],
+      }),
+    )
     expect(r.cases.find((c) => c.name === 'skipped without pods')?.ok).toBe(true)
     expect(r.cases.find((c) => c.name === 'wrongly expects a skip')?.problems).toContain(
       'expected the detector to be skipped for missing data, but it ran',

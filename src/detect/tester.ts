@@ -41,7 +41,9 @@ export function checkSuiteShape(suite: DetectorSuite): string[] {
     if (!c.findings?.length) problems.push(`invalid case ${JSON.stringify(c.name)} expects no finding`)
     for (const f of c.findings ?? [])
       if (!(f.messageId in meta.messages))
-        problems.push(`case ${JSON.stringify(c.name)} expects unknown messageId ${JSON.stringify(f.messageId)}`)
+        problems.push(
+          `case ${JSON.stringify(c.name)} expects unknown messageId ${JSON.stringify(f.messageId)}`,
+        )
   }
   return problems
 }
@@ -57,6 +59,7 @@ function runCase(detector: Detector, c: BaseCase): CaseRun {
   // Cases share fixture objects across runs: clone so managedFields dropping cannot leak between them.
   for (const o of structuredClone(c.objects ?? [])) b.add(o as KubeObject)
   for (const [k, v] of Object.entries(c.data ?? {})) b.setData(k, v)
+  for (const k of c.collected ?? []) b.markCollected(k)
   const snapshot = b.build(c.now ? { now: new Date(c.now) } : {})
   const reports: CaseRun['reports'] = []
   const rollup = detector.meta.rollup !== false
@@ -139,10 +142,17 @@ export function runSuite(suite: DetectorSuite): SuiteResult {
       }
       for (const f of result.findings) {
         const left = placeholders(f.message)
-        if (left.length) p.push(`message of ${describeRef(f.object)} leaves placeholders unfilled: ${left.join(', ')}`)
+        if (left.length)
+          p.push(`message of ${describeRef(f.object)} leaves placeholders unfilled: ${left.join(', ')}`)
+        const leftFix = placeholders(f.remediation)
+        if (leftFix.length)
+          p.push(
+            `remediation of ${describeRef(f.object)} leaves placeholders unfilled: ${leftFix.join(', ')}`,
+          )
       }
       if (type === 'valid' || type === 'skip') {
-        for (const f of result.findings) p.push(`expected no finding, got ${f.messageId} on ${describeRef(f.object)}: ${f.message}`)
+        for (const f of result.findings)
+          p.push(`expected no finding, got ${f.messageId} on ${describeRef(f.object)}: ${f.message}`)
       } else {
         const expected = (c as InvalidCase).findings ?? []
         const unmatched = [...result.findings]
@@ -151,18 +161,21 @@ export function runSuite(suite: DetectorSuite): SuiteResult {
           if (i < 0)
             p.push(
               `expected ${e.messageId} on ${describeRef(e.object)}${e.key ? ` (key ${e.key})` : ''}${e.data ? ` with ${JSON.stringify(e.data)}` : ''}; got ${
-                result.findings.map((f) => `${f.messageId} on ${describeRef(f.object)}`).join(', ') || 'nothing'
+                result.findings.map((f) => `${f.messageId} on ${describeRef(f.object)}`).join(', ') ||
+                'nothing'
               }`,
             )
           else unmatched.splice(i, 1)
         }
-        for (const f of unmatched) p.push(`unexpected finding ${f.messageId} on ${describeRef(f.object)}: ${f.message}`)
+        for (const f of unmatched)
+          p.push(`unexpected finding ${f.messageId} on ${describeRef(f.object)}: ${f.message}`)
         // Fingerprints are identity: the same input must give the same ones, run after run.
         try {
           const again = runCase(detector, c)
           const a = result.findings.map((f) => f.fingerprint).sort()
           const b = again.result.findings.map((f) => f.fingerprint).sort()
-          if (JSON.stringify(a) !== JSON.stringify(b)) p.push('fingerprints differ between two runs of the same case')
+          if (JSON.stringify(a) !== JSON.stringify(b))
+            p.push('fingerprints differ between two runs of the same case')
         } catch (e) {
           p.push(`second run failed: ${errorMessage(e)}`)
         }
@@ -170,7 +183,12 @@ export function runSuite(suite: DetectorSuite): SuiteResult {
     }
     cases.push({ name: c.name, type, ok: p.length === 0, problems: p })
   }
-  const out: SuiteResult = { detector: meta.id, ok: problems.length === 0 && cases.every((c) => c.ok), problems, cases }
+  const out: SuiteResult = {
+    detector: meta.id,
+    ok: problems.length === 0 && cases.every((c) => c.ok),
+    problems,
+    cases,
+  }
   if (suite.origin) out.origin = suite.origin
   return out
 }

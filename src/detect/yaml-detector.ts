@@ -71,10 +71,12 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { LineCounter, isScalar, parseAllDocuments, parseDocument, type Document } from 'yaml'
+import { LineCounter, isMap as isYamlMap, isScalar, parseDocument, type Document } from 'yaml'
+import type { CollectSink } from '../collect/define.js'
+import { loadText } from '../collect/files.js'
 import { ERRORS, KubedacError, type ErrorCode } from '../core/errors.js'
 import { parseKindKey } from '../core/kinds.js'
-import type { KubeObject } from '../core/types.js'
+import type { KubeObject, ScanError } from '../core/types.js'
 import type {
   DetectorCases,
   DetectorSuite,
@@ -193,7 +195,7 @@ class YamlSource {
       const pos = err.linePos?.[0]
       const where = pos ? `${file}:${pos.line}:${pos.col}` : file
       // CEL and templates are full of YAML indicators; say so where the parser only sees structure.
-      const hint = /mapping|map key|flow/i.test(err.message)
+      const hint = !['DUPLICATE_KEY', 'TAB_AS_INDENT'].includes(err.code)
         ? " (CEL or text holding ': ', '#' or a leading '{' must be quoted or written as a block scalar: >- or |)"
         : ''
       throw new KubedacError('KDAC_E_PARSE_YAML', `${where}: ${firstLine(err.message)}${hint}`, {
@@ -219,8 +221,21 @@ class YamlSource {
     return undefined
   }
 
-  fail(path: Path, why: string, code: ErrorCode = this.code): never {
-    const p = this.pos(path)
+  // Unknown fields are reported at their key, where the typo is.
+  keyPos(path: Path): { line: number; column: number } | undefined {
+    const parent = path.length > 1 ? this.doc.getIn(path.slice(0, -1), true) : this.doc.contents
+    const last = path[path.length - 1]
+    const pair = isYamlMap(parent)
+      ? parent.items.find((p) => isScalar(p.key) && p.key.value === last)
+      : undefined
+    const start = isScalar(pair?.key) ? pair.key.range?.[0] : undefined
+    if (start === undefined) return this.pos(path)
+    const p = this.lc.linePos(start)
+    return { line: p.line, column: p.col }
+  }
+
+  fail(path: Path, why: string, code: ErrorCode = this.code, at?: { line: number; column: number }): never {
+    const p = at ?? this.pos(path)
     const where = p ? `${this.file}:${p.line}:${p.column}` : this.file
     const field = path.length ? `${fmtPath(path)} ` : ''
     throw new KubedacError(code, `${where}: ${field}${why}`, {
@@ -274,7 +289,12 @@ function checkKeys(
   const h = hints as Record<string, string>
   for (const k of Object.keys(obj)) {
     if (allowed.includes(k)) continue
-    src.fail([...path, k], h[k] ?? `is not a known field (known: ${allowed.join(', ')})`)
+    src.fail(
+      [...path, k],
+      h[k] ?? `is not a known field (known: ${allowed.join(', ')})`,
+      undefined,
+      src.keyPos([...path, k]),
+    )
   }
 }
 
@@ -283,7 +303,8 @@ function needString(src: YamlSource, path: Path, v: unknown, required = true): s
     if (required) src.fail(path, 'is required')
     return undefined
   }
-  if (isMap(v)) src.fail(path, "must be text; quote it, since a value starting with '{' is read as a YAML mapping")
+  if (isMap(v))
+    src.fail(path, "must be text; quote it, since a value starting with '{' is read as a YAML mapping")
   if (typeof v !== 'string' || !v.trim()) src.fail(path, 'must be non-empty text')
   return v as string
 }
@@ -512,18 +533,23 @@ function buildPlan(src: YamlSource): Plan {
       { file: src.file, field: fmtPath(path), locate: src.locator(path) },
       resultTypes ? { resultTypes } : {},
     )
-    const at = (why: string): never => src.fail(path, why, 'KDAC_E_CEL_COMPILE')
-    for (const v of c.refs.members.get('variables') ?? []) {
+    const locate = src.locator(path)
+    const at = (why: string, offset = 0): never => src.fail(path, why, 'KDAC_E_CEL_COMPILE', locate(offset))
+    for (const [v, offset] of c.refs.members.get('variables') ?? []) {
       if (known.includes(v)) continue
       const all = ((spec.variables as { name?: unknown }[] | undefined) ?? []).map((x) => x?.name)
       if (all.includes(v))
-        at(`uses variables.${v}, which is defined later: a variable may only use earlier ones`)
-      at(`uses variables.${v}, which is not defined${known.length ? ` (defined: ${known.join(', ')})` : ''}`)
+        at(`uses variables.${v}, which is defined later: a variable may only use earlier ones`, offset)
+      at(
+        `uses variables.${v}, which is not defined${known.length ? ` (defined: ${known.join(', ')})` : ''}`,
+        offset,
+      )
     }
-    for (const p of c.refs.members.get('params') ?? [])
+    for (const [p, offset] of c.refs.members.get('params') ?? [])
       if (!paramNames.has(p))
         at(
           `uses params.${p}, which metadata.params does not declare${paramNames.size ? ` (declared: ${[...paramNames].join(', ')})` : ''}`,
+          offset,
         )
     if (c.refs.roots.has('events') && !eventsDeclared)
       at('uses events, which needs v1/Event (or events.k8s.io/v1/Event) in spec.match or spec.optional')
@@ -790,48 +816,29 @@ function isKubeObject(v: unknown): v is KubeObject {
 
 const NOT_OBJECT = 'is not a Kubernetes object (needs apiVersion, kind and metadata.name)'
 
-/** Reads Kubernetes objects from YAML or JSON text: several documents, `List`s and arrays flattened. */
+/** Reads fixture objects with the loader scans use (multi-document YAML, JSON, Lists); throws its first problem. */
 export function parseObjects(text: string, file: string): KubeObject[] {
-  const lc = new LineCounter()
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: true })
-  if (!Array.isArray(docs)) return []
   const out: KubeObject[] = []
-  docs.forEach((doc, d) => {
-    const err = doc.errors[0]
-    const at = (offset: number | undefined) => {
-      if (offset === undefined) return {}
-      const p = lc.linePos(offset)
-      return { line: p.line, column: p.col }
-    }
-    if (err) {
-      const pos = err.linePos?.[0]
-      throw new KubedacError(
-        'KDAC_E_PARSE_YAML',
-        `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${firstLine(err.message)}`,
-        { source: file, ...(pos ? { line: pos.line, column: pos.col } : {}) },
-      )
-    }
-    const v = doc.toJS({ maxAliasCount: 100 }) as unknown
-    if (v === null || v === undefined) return
-    const where = at((doc.contents as { range?: number[] } | null)?.range?.[0])
-    const fail = (what: string): never => {
-      throw new KubedacError(
-        'KDAC_E_OBJECT_INVALID',
-        `${file}${where.line ? `:${where.line}:${where.column}` : ''}: ${what} ${NOT_OBJECT}`,
-        { source: file, ...where },
-      )
-    }
-    const items = Array.isArray(v)
-      ? v
-      : isMap(v) && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)
-        ? v.items
-        : [v]
-    items.forEach((o: unknown, i: number) => {
-      if (!isKubeObject(o))
-        fail(items === v || items.length > 1 ? `document ${d + 1}, item ${i + 1},` : `document ${d + 1}`)
-      out.push(o as KubeObject)
+  const problems: ScanError[] = []
+  const sink: CollectSink = {
+    object: (o) => (out.push(o), true),
+    collected: () => undefined,
+    data: () => undefined,
+    log: () => undefined,
+    error: (e) => problems.push(e),
+  }
+  // Managed fields stay: the test runner drops them itself unless the detector needs them.
+  loadText(text, file, sink, { keepManagedFields: true })
+  const p = problems[0]
+  if (p) {
+    const code = (p.code in ERRORS ? p.code : 'KDAC_E_OBJECT_INVALID') as ErrorCode
+    const detail = p.message.replace(`${p.source}: ${ERRORS[code]}: `, '')
+    throw new KubedacError(code, `${file}: ${detail}`, {
+      source: file,
+      ...(p.line !== undefined ? { line: p.line } : {}),
+      ...(p.column !== undefined ? { column: p.column } : {}),
     })
-  })
+  }
   return out
 }
 

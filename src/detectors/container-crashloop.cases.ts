@@ -17,7 +17,11 @@ export default defineCases(detector, {
         pod('p1', {
           status: {
             containerStatuses: [
-              containerStatus('app', { running: '2026-01-01T01:00:00Z' }, { restartCount: 3, last: { reason: 'Error' } }),
+              containerStatus(
+                'app',
+                { running: '2026-01-01T01:00:00Z' },
+                { restartCount: 3, last: { reason: 'Error' } },
+              ),
             ],
           },
         }),
@@ -68,7 +72,11 @@ export default defineCases(detector, {
           phase: 'Pending',
           status: {
             initContainerStatuses: [
-              containerStatus('migrate', { waiting: 'CrashLoopBackOff' }, { restartCount: 5, last: { reason: 'Error', exitCode: 2 } }),
+              containerStatus(
+                'migrate',
+                { waiting: 'CrashLoopBackOff' },
+                { restartCount: 5, last: { reason: 'Error', exitCode: 2 } },
+              ),
             ],
             containerStatuses: [containerStatus('app', { waiting: 'PodInitializing' })],
           },
@@ -90,7 +98,11 @@ export default defineCases(detector, {
           status: {
             containerStatuses: [
               crashing,
-              containerStatus('sidecar', { waiting: 'CrashLoopBackOff' }, { restartCount: 4, last: { reason: 'OOMKilled', exitCode: 137 } }),
+              containerStatus(
+                'sidecar',
+                { waiting: 'CrashLoopBackOff' },
+                { restartCount: 4, last: { reason: 'OOMKilled', exitCode: 137 } },
+              ),
             ],
           },
         }),
@@ -112,11 +124,23 @@ export default defineCases(detector, {
         pod('web-7d9f8b6c5d-a', { ...owned, status: { containerStatuses: [crashing] } }),
         pod('web-7d9f8b6c5d-b', { ...owned, status: { containerStatuses: [crashing] } }),
       ],
-      findings: [{ object: { kind: 'Deployment', namespace: 'default', name: 'web' }, messageId: 'crashLoop', key: 'app' }],
+      findings: [
+        {
+          object: { kind: 'Deployment', namespace: 'default', name: 'web' },
+          messageId: 'crashLoop',
+          key: 'app',
+        },
+      ],
     },
     {
       name: 'fires when the last termination is unknown',
-      objects: [pod('p1', { status: { containerStatuses: [containerStatus('app', { waiting: 'CrashLoopBackOff' }, { restartCount: 2 })] } })],
+      objects: [
+        pod('p1', {
+          status: {
+            containerStatuses: [containerStatus('app', { waiting: 'CrashLoopBackOff' }, { restartCount: 2 })],
+          },
+        }),
+      ],
       findings: [
         {
           object: { kind: 'Pod', namespace: 'default', name: 'p1' },

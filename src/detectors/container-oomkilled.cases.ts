@@ -29,7 +29,11 @@ export default defineCases(detector, {
           spec: withLimit,
           status: {
             containerStatuses: [
-              containerStatus('app', { running: '2026-03-01T11:00:00Z' }, { restartCount: 1, last: { reason: 'Error', exitCode: 1 } }),
+              containerStatus(
+                'app',
+                { running: '2026-03-01T11:00:00Z' },
+                { restartCount: 1, last: { reason: 'Error', exitCode: 1 } },
+              ),
             ],
           },
         }),
@@ -38,7 +42,9 @@ export default defineCases(detector, {
     {
       name: 'does not fire on an OOM kill from a month ago (the container has been fine since)',
       now: NOW,
-      objects: [pod('p1', { spec: withLimit, status: { containerStatuses: [oomAt('2026-01-30T11:30:00Z')] } })],
+      objects: [
+        pod('p1', { spec: withLimit, status: { containerStatuses: [oomAt('2026-01-30T11:30:00Z')] } }),
+      ],
     },
     {
       name: 'does not fire on exit code 137 without OOMKilled (a liveness probe kill)',
@@ -48,10 +54,22 @@ export default defineCases(detector, {
           spec: withLimit,
           status: {
             containerStatuses: [
-              containerStatus('app', { running: '2026-03-01T11:00:00Z' }, { restartCount: 1, last: { reason: 'Error', exitCode: 137 } }),
+              containerStatus(
+                'app',
+                { running: '2026-03-01T11:00:00Z' },
+                { restartCount: 1, last: { reason: 'Error', exitCode: 137 } },
+              ),
             ],
           },
         }),
+      ],
+    },
+    {
+      name: 'does not fire on a kill just older than a one-hour maxAge',
+      now: NOW,
+      params: { maxAge: '1h' },
+      objects: [
+        pod('p1', { spec: withLimit, status: { containerStatuses: [oomAt('2026-03-01T10:59:00Z')] } }),
       ],
     },
   ],
@@ -59,7 +77,9 @@ export default defineCases(detector, {
     {
       name: 'fires on a container OOM-killed half an hour ago and names its memory limit',
       now: NOW,
-      objects: [pod('p1', { spec: withLimit, status: { containerStatuses: [oomAt('2026-03-01T11:30:00Z')] } })],
+      objects: [
+        pod('p1', { spec: withLimit, status: { containerStatuses: [oomAt('2026-03-01T11:30:00Z')] } }),
+      ],
       findings: [
         {
           object: { kind: 'Pod', namespace: 'default', name: 'p1' },
@@ -78,19 +98,33 @@ export default defineCases(detector, {
           spec: { ...withLimit, restartPolicy: 'Never' },
           status: {
             containerStatuses: [
-              containerStatus('app', { terminated: 'OOMKilled', exitCode: 137, finishedAt: '2026-03-01T11:00:00Z' }),
+              containerStatus('app', {
+                terminated: 'OOMKilled',
+                exitCode: 137,
+                finishedAt: '2026-03-01T11:00:00Z',
+              }),
             ],
           },
         }),
       ],
-      findings: [{ object: { kind: 'Pod', namespace: 'default', name: 'job-1' }, messageId: 'oomKilled', data: { limit: '512Mi' } }],
+      findings: [
+        {
+          object: { kind: 'Pod', namespace: 'default', name: 'job-1' },
+          messageId: 'oomKilled',
+          data: { limit: '512Mi' },
+        },
+      ],
     },
     {
       name: 'fires with oomKilledNoLimit when the container has no memory limit',
       now: NOW,
       objects: [pod('p1', { status: { containerStatuses: [oomAt('2026-03-01T11:30:00Z')] } })],
       findings: [
-        { object: { kind: 'Pod', namespace: 'default', name: 'p1' }, messageId: 'oomKilledNoLimit', data: { container: 'app' } },
+        {
+          object: { kind: 'Pod', namespace: 'default', name: 'p1' },
+          messageId: 'oomKilledNoLimit',
+          data: { container: 'app' },
+        },
       ],
     },
     {
@@ -105,13 +139,21 @@ export default defineCases(detector, {
           status: { containerStatuses: [oomAt('2026-03-01T10:00:00Z')] },
         }),
       ],
-      findings: [{ object: { kind: 'Deployment', namespace: 'default', name: 'web' }, messageId: 'oomKilled', key: 'app' }],
+      findings: [
+        {
+          object: { kind: 'Deployment', namespace: 'default', name: 'web' },
+          messageId: 'oomKilled',
+          key: 'app',
+        },
+      ],
     },
     {
       name: 'a shorter maxAge still catches a recent kill',
       now: NOW,
       params: { maxAge: '1h' },
-      objects: [pod('p1', { spec: withLimit, status: { containerStatuses: [oomAt('2026-03-01T11:30:00Z')] } })],
+      objects: [
+        pod('p1', { spec: withLimit, status: { containerStatuses: [oomAt('2026-03-01T11:30:00Z')] } }),
+      ],
       findings: [{ object: { kind: 'Pod', namespace: 'default', name: 'p1' }, messageId: 'oomKilled' }],
     },
   ],

@@ -1,5 +1,12 @@
 import { defineDetector } from '../detect/define.js'
-import { ageMs, containerSpecOf, forEachContainerStatus, humanDuration, parseDuration, stateEvidence } from './lib/k8s.js'
+import {
+  ageMs,
+  containerSpecOf,
+  forEachContainerStatus,
+  humanDuration,
+  parseDuration,
+  stateEvidence,
+} from './lib/k8s.js'
 
 export default defineDetector({
   meta: {
@@ -54,7 +61,8 @@ export default defineDetector({
             container: s.name,
             init,
             memoryLimit: hasLimit ? String(limit) : null,
-            memoryRequest: typeof request === 'string' || typeof request === 'number' ? String(request) : null,
+            memoryRequest:
+              typeof request === 'string' || typeof request === 'number' ? String(request) : null,
             restartCount: s.restartCount ?? 0,
             [current ? 'state' : 'lastState']: stateEvidence(state),
             ...(age !== undefined ? { killedAgo: humanDuration(age) } : {}),

@@ -6,10 +6,20 @@ import { conditionList, deployment, resourceQuota } from './lib/fixtures.js'
 const NOW = '2026-03-01T12:00:00Z'
 const QUOTA_MSG =
   'pods "web-7d9f8b6c5d-x2x4z" is forbidden: exceeded quota: compute, requested: limits.memory=512Mi, used: limits.memory=4Gi, limited: limits.memory=4Gi'
-const STATUS = { observedGeneration: 1, replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 }
+const STATUS = {
+  observedGeneration: 1,
+  replicas: 1,
+  readyReplicas: 1,
+  availableReplicas: 1,
+  updatedReplicas: 1,
+}
 
 // A Deployment (and its ReplicaSet) whose pods the API server refuses with `message`.
-function refused(message: string, on: 'deployment' | 'replicaset' = 'deployment', name = 'web'): KubeObject[] {
+function refused(
+  message: string,
+  on: 'deployment' | 'replicaset' = 'deployment',
+  name = 'web',
+): KubeObject[] {
   const [dep, rs] = deployment(name, { replicas: 3 }) as [KubeObject, KubeObject]
   const failure = conditionList({ ReplicaFailure: ['True', 'FailedCreate', '2026-03-01T11:50:00Z', message] })
   if (on === 'deployment')
@@ -32,7 +42,10 @@ export default defineCases(detector, {
       objects: [
         {
           ...(deployment('web')[0] as KubeObject),
-          status: { ...STATUS, conditions: conditionList({ ReplicaFailure: ['False', 'FailedCreate', '2026-03-01T11:55:00Z'] }) },
+          status: {
+            ...STATUS,
+            conditions: conditionList({ ReplicaFailure: ['False', 'FailedCreate', '2026-03-01T11:55:00Z'] }),
+          },
         },
       ],
     },
@@ -45,7 +58,9 @@ export default defineCases(detector, {
           status: {
             replicas: 3,
             availableReplicas: 1,
-            conditions: conditionList({ Available: ['False', 'MinimumReplicasUnavailable', '2026-03-01T11:00:00Z'] }),
+            conditions: conditionList({
+              Available: ['False', 'MinimumReplicasUnavailable', '2026-03-01T11:00:00Z'],
+            }),
           },
         },
       ],
@@ -60,7 +75,10 @@ export default defineCases(detector, {
     {
       name: 'fires with quotaExceeded and names the quota and the exhausted resource',
       now: NOW,
-      objects: [...refused(QUOTA_MSG), resourceQuota('compute', { 'limits.memory': '4Gi' }, { 'limits.memory': '4Gi' })],
+      objects: [
+        ...refused(QUOTA_MSG),
+        resourceQuota('compute', { 'limits.memory': '4Gi' }, { 'limits.memory': '4Gi' }),
+      ],
       findings: [
         {
           object: { kind: 'Deployment', namespace: 'default', name: 'web' },
@@ -74,13 +92,19 @@ export default defineCases(detector, {
       now: NOW,
       objects: refused(QUOTA_MSG, 'replicaset'),
       findings: [
-        { object: { kind: 'Deployment', namespace: 'default', name: 'web' }, messageId: 'quotaExceeded', data: { quota: 'compute' } },
+        {
+          object: { kind: 'Deployment', namespace: 'default', name: 'web' },
+          messageId: 'quotaExceeded',
+          data: { quota: 'compute' },
+        },
       ],
     },
     {
       name: 'fires with quotaNeedsResources when the quota demands limits the pods do not set',
       now: NOW,
-      objects: refused('pods "web-7d9f8b6c5d-abcde" is forbidden: failed quota: compute: must specify limits.cpu,limits.memory'),
+      objects: refused(
+        'pods "web-7d9f8b6c5d-abcde" is forbidden: failed quota: compute: must specify limits.cpu,limits.memory',
+      ),
       findings: [
         {
           object: { kind: 'Deployment', namespace: 'default', name: 'web' },
@@ -134,14 +158,20 @@ export default defineCases(detector, {
     {
       name: 'fires with limitRange when the pods ask for more than the LimitRange allows',
       now: NOW,
-      objects: refused('pods "web-7d9f8b6c5d-abcde" is forbidden: maximum cpu usage per Container is 2, but limit is 4'),
-      findings: [{ object: { kind: 'Deployment', namespace: 'default', name: 'web' }, messageId: 'limitRange' }],
+      objects: refused(
+        'pods "web-7d9f8b6c5d-abcde" is forbidden: maximum cpu usage per Container is 2, but limit is 4',
+      ),
+      findings: [
+        { object: { kind: 'Deployment', namespace: 'default', name: 'web' }, messageId: 'limitRange' },
+      ],
     },
     {
       name: 'fires with failedCreate and the API message for any other refusal',
       now: NOW,
       objects: refused('Internal error occurred: resource quota evaluation timed out'),
-      findings: [{ object: { kind: 'Deployment', namespace: 'default', name: 'web' }, messageId: 'failedCreate' }],
+      findings: [
+        { object: { kind: 'Deployment', namespace: 'default', name: 'web' }, messageId: 'failedCreate' },
+      ],
     },
     {
       name: 'fires on a ReplicaSet that no Deployment owns',
@@ -155,12 +185,17 @@ export default defineCases(detector, {
           spec: { replicas: 2 },
           status: {
             replicas: 0,
-            conditions: conditionList({ ReplicaFailure: ['True', 'FailedCreate', '2026-03-01T11:50:00Z', QUOTA_MSG] }),
+            conditions: conditionList({
+              ReplicaFailure: ['True', 'FailedCreate', '2026-03-01T11:50:00Z', QUOTA_MSG],
+            }),
           },
         },
       ],
       findings: [
-        { object: { kind: 'ReplicaSet', namespace: 'default', name: 'standalone' }, messageId: 'quotaExceeded' },
+        {
+          object: { kind: 'ReplicaSet', namespace: 'default', name: 'standalone' },
+          messageId: 'quotaExceeded',
+        },
       ],
     },
   ],

@@ -4,7 +4,9 @@ import { clip, conditionEvidence, conditionOf, type Condition } from './lib/k8s.
 
 // Compiled once. The API server's wording for the usual reasons a pod is refused.
 const LIST = '([^\\s,]+(?:,[^\\s,]+)*)'
-const QUOTA_EXCEEDED = new RegExp(`exceeded quota: ([^,\\s]+), requested: ${LIST}, used: ${LIST}, limited: ${LIST}`)
+const QUOTA_EXCEEDED = new RegExp(
+  `exceeded quota: ([^,\\s]+), requested: ${LIST}, used: ${LIST}, limited: ${LIST}`,
+)
 const QUOTA_MUST_SPECIFY = /failed quota: ([^:\s]+): must specify ([^;\n]+)/
 const SERVICE_ACCOUNT = /serviceaccount "([^"]+)" not found/i
 const WEBHOOK = /admission webhook "([^"]+)" denied the request/
@@ -36,11 +38,14 @@ export default defineDetector({
         '{{kind}} {{name}} cannot create pods: the namespace quota {{quota}} is used up for {{resource}} ({{used}} of {{hard}} used; one more pod needs {{requested}}).',
       quotaNeedsResources:
         '{{kind}} {{name}} cannot create pods: the namespace quota {{quota}} requires every container to set {{resources}}.',
-      serviceAccountMissing: '{{kind}} {{name}} cannot create pods: their service account {{serviceAccount}} does not exist.',
-      admissionDenied: '{{kind}} {{name}} cannot create pods: the admission webhook {{webhook}} rejects them.',
+      serviceAccountMissing:
+        '{{kind}} {{name}} cannot create pods: their service account {{serviceAccount}} does not exist.',
+      admissionDenied:
+        '{{kind}} {{name}} cannot create pods: the admission webhook {{webhook}} rejects them.',
       podSecurity:
         '{{kind}} {{name}} cannot create pods: they break the namespace Pod Security level {{level}} (for example privileged settings or running as root).',
-      limitRange: '{{kind}} {{name}} cannot create pods: their CPU or memory settings are outside the namespace LimitRange.',
+      limitRange:
+        '{{kind}} {{name}} cannot create pods: their CPU or memory settings are outside the namespace LimitRange.',
       failedCreate: '{{kind}} {{name}} cannot create pods: {{detail}}',
     },
     remediation:

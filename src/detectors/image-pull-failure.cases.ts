@@ -6,7 +6,11 @@ const IMAGE = 'registry.example.com/app:1.0'
 const waitingPod = (reason: string, message?: string, name = 'p1') =>
   pod(name, {
     phase: 'Pending',
-    status: { containerStatuses: [containerStatus('app', message ? { waiting: reason, message } : { waiting: reason })] },
+    status: {
+      containerStatuses: [
+        containerStatus('app', message ? { waiting: reason, message } : { waiting: reason }),
+      ],
+    },
   })
 const backOff = `Back-off pulling image "${IMAGE}"`
 
@@ -14,7 +18,11 @@ export default defineCases(detector, {
   valid: [
     {
       name: 'does not fire on a running container',
-      objects: [pod('p1', { status: { containerStatuses: [containerStatus('app', { running: '2026-01-01T00:00:00Z' })] } })],
+      objects: [
+        pod('p1', {
+          status: { containerStatuses: [containerStatus('app', { running: '2026-01-01T00:00:00Z' })] },
+        }),
+      ],
     },
     {
       name: 'does not fire on a container that is still being created',
@@ -23,7 +31,9 @@ export default defineCases(detector, {
     {
       name: 'does not fire once the image was pulled, even with an old Failed event',
       objects: [
-        pod('p1', { status: { containerStatuses: [containerStatus('app', { running: '2026-01-01T00:05:00Z' })] } }),
+        pod('p1', {
+          status: { containerStatuses: [containerStatus('app', { running: '2026-01-01T00:05:00Z' })] },
+        }),
         event(pod('p1'), 'Failed', `Failed to pull image "${IMAGE}": i/o timeout`),
       ],
     },
@@ -98,7 +108,10 @@ export default defineCases(detector, {
             containerStatuses: [
               containerStatus(
                 'app',
-                { waiting: 'InvalidImageName', message: 'Failed to apply default image tag: invalid reference format' },
+                {
+                  waiting: 'InvalidImageName',
+                  message: 'Failed to apply default image tag: invalid reference format',
+                },
                 { image: 'registry.example.com/App:1.0' },
               ),
             ],
@@ -117,7 +130,11 @@ export default defineCases(detector, {
       name: 'fires with pullFailed when neither the pod nor an event says why',
       objects: [waitingPod('ImagePullBackOff', backOff)],
       findings: [
-        { object: { kind: 'Pod', namespace: 'default', name: 'p1' }, messageId: 'pullFailed', data: { reason: 'ImagePullBackOff' } },
+        {
+          object: { kind: 'Pod', namespace: 'default', name: 'p1' },
+          messageId: 'pullFailed',
+          data: { reason: 'ImagePullBackOff' },
+        },
       ],
     },
     {
@@ -159,11 +176,19 @@ export default defineCases(detector, {
             owner: { kind: 'ReplicaSet', name: rsName('web') },
             labels: { app: 'web' },
             phase: 'Pending',
-            status: { containerStatuses: [containerStatus('app', { waiting: 'ErrImagePull', message: 'not found' })] },
+            status: {
+              containerStatuses: [containerStatus('app', { waiting: 'ErrImagePull', message: 'not found' })],
+            },
           }),
         ),
       ],
-      findings: [{ object: { kind: 'Deployment', namespace: 'default', name: 'web' }, messageId: 'notFound', key: 'app' }],
+      findings: [
+        {
+          object: { kind: 'Deployment', namespace: 'default', name: 'web' },
+          messageId: 'notFound',
+          key: 'app',
+        },
+      ],
     },
   ],
   skip: [{ name: 'is skipped when pods were not collected', objects: deployment('web') }],

@@ -36,7 +36,11 @@ function pullEvent(events: readonly KubeObject[], image: string): KubeObject | u
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i] as Record<string, unknown>
     const msg = (e.message ?? e.note) as string | undefined
-    if ((e.reason === 'Failed' || e.reason === 'ErrImagePull') && typeof msg === 'string' && msg.includes(image))
+    if (
+      (e.reason === 'Failed' || e.reason === 'ErrImagePull') &&
+      typeof msg === 'string' &&
+      msg.includes(image)
+    )
       return e as KubeObject
   }
   return undefined
@@ -61,10 +65,12 @@ export default defineDetector({
         'Container {{container}} of pod {{name}} cannot start: the registry is limiting how often image {{image}} can be pulled.',
       network:
         'Container {{container}} of pod {{name}} cannot start: the node cannot reach the registry of image {{image}} (network, DNS, proxy or certificate problem).',
-      invalidName: 'Container {{container}} of pod {{name}} cannot start: {{image}} is not a valid image name.',
+      invalidName:
+        'Container {{container}} of pod {{name}} cannot start: {{image}} is not a valid image name.',
       neverPull:
         'Container {{container}} of pod {{name}} cannot start: image {{image}} is not on the node and its pull policy is Never.',
-      pullFailed: 'Container {{container}} of pod {{name}} cannot start: image {{image}} cannot be pulled ({{reason}}).',
+      pullFailed:
+        'Container {{container}} of pod {{name}} cannot start: image {{image}} cannot be pulled ({{reason}}).',
     },
     remediation:
       'See the registry\'s answer: `kubectl describe pod {{name}} -n {{namespace}}` (Events: "Failed to pull image"). Check that the image and tag exist (`docker manifest inspect {{image}}` or `crane manifest {{image}}`); for a private registry, check `imagePullSecrets` on the pod or its service account and that the secret holds valid credentials; for rate limits, use a registry mirror or authenticated pulls; for network errors, test DNS and HTTPS to the registry from the node.',
@@ -89,7 +95,9 @@ export default defineDetector({
         else
           messageId =
             classify(waiting?.message) ??
-            classify(event ? ((event as Record<string, unknown>).message as string | undefined) : undefined) ??
+            classify(
+              event ? ((event as Record<string, unknown>).message as string | undefined) : undefined,
+            ) ??
             (reason === 'RegistryUnavailable' ? 'network' : 'pullFailed')
         const evidence: Record<string, unknown> = {
           container: s.name,

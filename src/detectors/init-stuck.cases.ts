@@ -5,7 +5,11 @@ import { conditionList, containerStatus, deployment, pod, rsName } from './lib/f
 const NOW = '2026-03-01T12:00:00Z'
 const SPEC = {
   initContainers: [
-    { name: 'wait-for-db', image: 'busybox:1.36', command: ['sh', '-c', 'until nc -z db 5432; do sleep 2; done'] },
+    {
+      name: 'wait-for-db',
+      image: 'busybox:1.36',
+      command: ['sh', '-c', 'until nc -z db 5432; do sleep 2; done'],
+    },
     { name: 'migrate', image: 'registry.example.com/migrate:1.0' },
   ],
   containers: [{ name: 'app', image: 'registry.example.com/app:1.0' }],
@@ -23,7 +27,12 @@ const initializing = (
     status: {
       conditions: conditionList({
         PodScheduled: ['True', undefined, since],
-        Initialized: ['False', 'ContainersNotInitialized', since, 'containers with incomplete status: [wait-for-db migrate]'],
+        Initialized: [
+          'False',
+          'ContainersNotInitialized',
+          since,
+          'containers with incomplete status: [wait-for-db migrate]',
+        ],
       }),
       initContainerStatuses: initStatuses,
       containerStatuses: [containerStatus('app', { waiting: 'PodInitializing' })],
@@ -61,7 +70,11 @@ export default defineCases(detector, {
       now: NOW,
       objects: [
         initializing([
-          containerStatus('wait-for-db', { waiting: 'CrashLoopBackOff' }, { restartCount: 6, last: { reason: 'Error' } }),
+          containerStatus(
+            'wait-for-db',
+            { waiting: 'CrashLoopBackOff' },
+            { restartCount: 6, last: { reason: 'Error' } },
+          ),
           pendingMigrate,
         ]),
       ],
@@ -69,7 +82,9 @@ export default defineCases(detector, {
     {
       name: 'does not fire when the init image cannot be pulled (image-pull-failure covers that)',
       now: NOW,
-      objects: [initializing([containerStatus('wait-for-db', { waiting: 'ImagePullBackOff' }), pendingMigrate])],
+      objects: [
+        initializing([containerStatus('wait-for-db', { waiting: 'ImagePullBackOff' }), pendingMigrate]),
+      ],
     },
     {
       name: 'does not fire on a pod from a rendered manifest (no status)',
@@ -99,14 +114,23 @@ export default defineCases(detector, {
           containerStatus('migrate', { running: '2026-03-01T11:36:00Z' }),
         ]),
       ],
-      findings: [{ object: { kind: 'Pod', namespace: 'default', name: 'p1' }, messageId: 'running', data: { container: 'migrate' } }],
+      findings: [
+        {
+          object: { kind: 'Pod', namespace: 'default', name: 'p1' },
+          messageId: 'running',
+          data: { container: 'migrate' },
+        },
+      ],
     },
     {
       name: 'fires with waiting when the init container cannot be created',
       now: NOW,
       objects: [
         initializing([
-          containerStatus('wait-for-db', { waiting: 'CreateContainerConfigError', message: 'secret "db-credentials" not found' }),
+          containerStatus('wait-for-db', {
+            waiting: 'CreateContainerConfigError',
+            message: 'secret "db-credentials" not found',
+          }),
           pendingMigrate,
         ]),
       ],
@@ -129,11 +153,23 @@ export default defineCases(detector, {
             pendingMigrate,
           ],
           undefined,
-          { spec: { ...SPEC, initContainers: [{ name: 'proxy', image: 'proxy:1', restartPolicy: 'Always' }, ...SPEC.initContainers] } },
+          {
+            spec: {
+              ...SPEC,
+              initContainers: [
+                { name: 'proxy', image: 'proxy:1', restartPolicy: 'Always' },
+                ...SPEC.initContainers,
+              ],
+            },
+          },
         ),
       ],
       findings: [
-        { object: { kind: 'Pod', namespace: 'default', name: 'p1' }, messageId: 'running', data: { container: 'wait-for-db' } },
+        {
+          object: { kind: 'Pod', namespace: 'default', name: 'p1' },
+          messageId: 'running',
+          data: { container: 'wait-for-db' },
+        },
       ],
     },
     {

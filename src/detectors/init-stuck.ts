@@ -34,14 +34,18 @@ export default defineDetector({
     messages: {
       running:
         'Pod {{name}} has been starting for {{for}}: init container {{container}} is still running, and the app cannot start until it finishes.',
-      waiting: 'Pod {{name}} has been starting for {{for}}: init container {{container}} cannot start ({{reason}}).',
+      waiting:
+        'Pod {{name}} has been starting for {{for}}: init container {{container}} cannot start ({{reason}}).',
       notStarted: 'Pod {{name}} has been starting for {{for}}: its init containers have not started.',
     },
     remediation:
-      'See what the init container is doing: `kubectl logs {{name}} -n {{namespace}} -c <init container>` and `kubectl describe pod {{name}} -n {{namespace}}` (Init Containers, Events). Most init containers wait for something (a database, a Service, a file): check that it exists and is reachable from the pod\'s namespace, and give the wait a timeout so the pod fails visibly instead of hanging.',
+      "See what the init container is doing: `kubectl logs {{name}} -n {{namespace}} -c <init container>` and `kubectl describe pod {{name}} -n {{namespace}}` (Init Containers, Events). Most init containers wait for something (a database, a Service, a file): check that it exists and is reachable from the pod's namespace, and give the wait a timeout so the pod fails visibly instead of hanging.",
     references: ['https://kubernetes.io/docs/concepts/workloads/pods/init-containers/'],
     params: {
-      minDuration: { default: '10m', description: 'How long the pod must have been initializing before the detector fires.' },
+      minDuration: {
+        default: '10m',
+        description: 'How long the pod must have been initializing before the detector fires.',
+      },
     },
   },
   detect({ snapshot, report, params, now }) {
@@ -54,7 +58,9 @@ export default defineDetector({
       if (age !== undefined && age < min) continue
 
       const statuses: unknown = pod.status.initContainerStatuses
-      const list = Array.isArray(statuses) ? (statuses as ContainerStatus[]).filter((s) => s && typeof s.name === 'string') : []
+      const list = Array.isArray(statuses)
+        ? (statuses as ContainerStatus[]).filter((s) => s && typeof s.name === 'string')
+        : []
       if (list.some((s) => OWNED_ELSEWHERE.has(s.state?.waiting?.reason ?? ''))) continue
       const completed: string[] = []
       let stuck: ContainerStatus | undefined

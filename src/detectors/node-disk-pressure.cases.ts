@@ -29,16 +29,25 @@ export default defineCases(detector, {
       now: NOW,
       objects: [
         full,
-        event(full, 'FreeDiskSpaceFailed', 'Failed to garbage collect required amount of images. Wanted to free 4GB, but freed 0B', {
-          at: '2026-03-01T11:50:00Z',
-        }),
+        event(
+          full,
+          'FreeDiskSpaceFailed',
+          'Failed to garbage collect required amount of images. Wanted to free 4GB, but freed 0B',
+          {
+            at: '2026-03-01T11:50:00Z',
+          },
+        ),
       ],
       findings: [{ object: { kind: 'Node', name: 'n1' }, messageId: 'diskPressure', data: { for: '3h' } }],
     },
     {
       name: 'fires on every node under disk pressure',
       now: NOW,
-      objects: [full, node('n2', { DiskPressure: ['True', 'KubeletHasDiskPressure', '2026-03-01T11:55:00Z'] }), node('n3')],
+      objects: [
+        full,
+        node('n2', { DiskPressure: ['True', 'KubeletHasDiskPressure', '2026-03-01T11:55:00Z'] }),
+        node('n3'),
+      ],
       findings: [
         { object: { kind: 'Node', name: 'n1' }, messageId: 'diskPressure' },
         { object: { kind: 'Node', name: 'n2' }, messageId: 'diskPressure', data: { for: '5m' } },

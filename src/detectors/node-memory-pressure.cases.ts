@@ -5,7 +5,14 @@ import { event, node } from './lib/fixtures.js'
 const NOW = '2026-03-01T12:00:00Z'
 const pressured = node(
   'n1',
-  { MemoryPressure: ['True', 'KubeletHasInsufficientMemory', '2026-03-01T11:40:00Z', 'kubelet has insufficient memory available'] },
+  {
+    MemoryPressure: [
+      'True',
+      'KubeletHasInsufficientMemory',
+      '2026-03-01T11:40:00Z',
+      'kubelet has insufficient memory available',
+    ],
+  },
   { spec: { taints: [{ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' }] } },
 )
 
@@ -17,7 +24,9 @@ export default defineCases(detector, {
       now: NOW,
       objects: [
         node('n1', { MemoryPressure: ['False', 'KubeletHasSufficientMemory', '2026-03-01T11:58:00Z'] }),
-        event(node('n1'), 'EvictionThresholdMet', 'Attempting to reclaim memory', { at: '2026-03-01T11:30:00Z' }),
+        event(node('n1'), 'EvictionThresholdMet', 'Attempting to reclaim memory', {
+          at: '2026-03-01T11:30:00Z',
+        }),
       ],
     },
     {
@@ -38,7 +47,9 @@ export default defineCases(detector, {
       objects: [
         pressured,
         node('n2'),
-        event(pressured, 'EvictionThresholdMet', 'Attempting to reclaim memory', { at: '2026-03-01T11:41:00Z' }),
+        event(pressured, 'EvictionThresholdMet', 'Attempting to reclaim memory', {
+          at: '2026-03-01T11:41:00Z',
+        }),
       ],
       findings: [{ object: { kind: 'Node', name: 'n1' }, messageId: 'memoryPressure', data: { for: '20m' } }],
     },

@@ -11,7 +11,11 @@ export default defineCases(detector, {
       now: NOW,
       objects: [node('n1', { NetworkUnavailable: ['False', 'CalicoIsUp', '2026-02-01T00:00:00Z'] })],
     },
-    { name: 'does not fire on a node without the condition (most CNIs never set it)', now: NOW, objects: [node('n1')] },
+    {
+      name: 'does not fire on a node without the condition (most CNIs never set it)',
+      now: NOW,
+      objects: [node('n1')],
+    },
   ],
   invalid: [
     {
@@ -20,13 +24,24 @@ export default defineCases(detector, {
       objects: [
         node(
           'n1',
-          { NetworkUnavailable: ['True', 'NoRouteCreated', '2026-03-01T11:00:00Z', 'Node created without a route'] },
+          {
+            NetworkUnavailable: [
+              'True',
+              'NoRouteCreated',
+              '2026-03-01T11:00:00Z',
+              'Node created without a route',
+            ],
+          },
           { spec: { taints: [{ key: 'node.kubernetes.io/network-unavailable', effect: 'NoSchedule' }] } },
         ),
         node('n2', { NetworkUnavailable: ['False', 'RouteCreated', '2026-02-01T00:00:00Z'] }),
       ],
       findings: [
-        { object: { kind: 'Node', name: 'n1' }, messageId: 'networkUnavailable', data: { for: '1h', reason: 'NoRouteCreated' } },
+        {
+          object: { kind: 'Node', name: 'n1' },
+          messageId: 'networkUnavailable',
+          data: { for: '1h', reason: 'NoRouteCreated' },
+        },
       ],
     },
   ],

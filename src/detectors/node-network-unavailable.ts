@@ -26,7 +26,10 @@ export default defineDetector({
       report({
         object: node,
         messageId: 'networkUnavailable',
-        data: { for: age === undefined ? 'an unknown time' : humanDuration(age), reason: c.reason ?? 'no reason given' },
+        data: {
+          for: age === undefined ? 'an unknown time' : humanDuration(age),
+          reason: c.reason ?? 'no reason given',
+        },
         evidence: nodeConditionEvidence(snapshot, node, c, now, 'node.kubernetes.io/network-unavailable', []),
       })
     }

@@ -33,5 +33,10 @@ export default defineCases(detector, {
       findings: [{ object: { kind: 'Node', name: 'n1' }, messageId: 'unknown', data: { for: '2h' } }],
     },
   ],
-  skip: [{ name: 'is skipped when nodes were not collected', objects: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' } }] }],
+  skip: [
+    {
+      name: 'is skipped when nodes were not collected',
+      objects: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' } }],
+    },
+  ],
 })

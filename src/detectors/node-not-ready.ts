@@ -12,13 +12,17 @@ export default defineDetector({
     requires: ['v1/Node'],
     messages: {
       notReady: 'Node {{name}} has been NotReady for {{for}} ({{reason}}).',
-      unknown: 'Node {{name}} stopped reporting status {{for}} ago: the kubelet is down or the node is unreachable.',
+      unknown:
+        'Node {{name}} stopped reporting status {{for}} ago: the kubelet is down or the node is unreachable.',
     },
     remediation:
       'Check the node: `kubectl describe node {{name}}`; look at the kubelet (`journalctl -u kubelet`) and the container runtime on it. If the machine is gone, drain and delete it: `kubectl drain {{name}} --ignore-daemonsets --delete-emptydir-data`.',
     references: ['https://kubernetes.io/docs/concepts/architecture/nodes/#condition'],
     params: {
-      minDuration: { default: '5m', description: 'How long Ready must have been false before the detector fires.' },
+      minDuration: {
+        default: '5m',
+        description: 'How long Ready must have been false before the detector fires.',
+      },
     },
   },
   detect({ snapshot, report, params, now }) {
@@ -32,7 +36,10 @@ export default defineDetector({
       report({
         object: node,
         messageId: ready.status === 'Unknown' ? 'unknown' : 'notReady',
-        data: { for: age === undefined ? 'an unknown time' : humanDuration(age), reason: ready.reason ?? 'no reason given' },
+        data: {
+          for: age === undefined ? 'an unknown time' : humanDuration(age),
+          reason: ready.reason ?? 'no reason given',
+        },
         evidence: {
           condition: conditionEvidence(ready, now),
           unschedulable: node.spec?.unschedulable === true,
@@ -41,4 +48,3 @@ export default defineDetector({
     }
   },
 })
-

@@ -20,7 +20,14 @@ export default defineCases(detector, {
       objects: [
         node(
           'n1',
-          { PIDPressure: ['True', 'KubeletHasInsufficientPID', '2026-03-01T11:45:00Z', 'kubelet has insufficient PID available'] },
+          {
+            PIDPressure: [
+              'True',
+              'KubeletHasInsufficientPID',
+              '2026-03-01T11:45:00Z',
+              'kubelet has insufficient PID available',
+            ],
+          },
           { spec: { taints: [{ key: 'node.kubernetes.io/pid-pressure', effect: 'NoSchedule' }] } },
         ),
         node('n2'),

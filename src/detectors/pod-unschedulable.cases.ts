@@ -3,7 +3,12 @@ import detector from './pod-unschedulable.js'
 import { conditionList, deployment, event, node, pod, rsName } from './lib/fixtures.js'
 
 const NOW = '2026-03-01T12:00:00Z'
-const pending = (message: string, since = '2026-03-01T11:30:00Z', name = 'p1', extra: Parameters<typeof pod>[1] = {}) =>
+const pending = (
+  message: string,
+  since = '2026-03-01T11:30:00Z',
+  name = 'p1',
+  extra: Parameters<typeof pod>[1] = {},
+) =>
   pod(name, {
     ...extra,
     phase: 'Pending',
@@ -16,7 +21,13 @@ export default defineCases(detector, {
     {
       name: 'does not fire on a scheduled pod',
       now: NOW,
-      objects: [pod('p1', { status: { conditions: conditionList({ PodScheduled: ['True', undefined, '2026-03-01T11:00:00Z'] }) } })],
+      objects: [
+        pod('p1', {
+          status: {
+            conditions: conditionList({ PodScheduled: ['True', undefined, '2026-03-01T11:00:00Z'] }),
+          },
+        }),
+      ],
     },
     {
       name: 'does not fire yet when the pod has been unschedulable for four minutes',
@@ -35,8 +46,13 @@ export default defineCases(detector, {
       objects: [
         pod('p1', {
           phase: 'Pending',
-          spec: { schedulingGates: [{ name: 'example.com/quota' }], containers: [{ name: 'app', image: 'app:1' }] },
-          status: { conditions: conditionList({ PodScheduled: ['False', 'SchedulingGated', '2026-03-01T10:00:00Z'] }) },
+          spec: {
+            schedulingGates: [{ name: 'example.com/quota' }],
+            containers: [{ name: 'app', image: 'app:1' }],
+          },
+          status: {
+            conditions: conditionList({ PodScheduled: ['False', 'SchedulingGated', '2026-03-01T10:00:00Z'] }),
+          },
         }),
       ],
     },
@@ -69,14 +85,21 @@ export default defineCases(detector, {
       now: NOW,
       objects: [pending('0/4 nodes are available: 2 Insufficient cpu, 2 Insufficient memory.')],
       findings: [
-        { object: { kind: 'Pod', namespace: 'default', name: 'p1' }, messageId: 'insufficientResources', data: { resource: 'cpu and memory' } },
+        {
+          object: { kind: 'Pod', namespace: 'default', name: 'p1' },
+          messageId: 'insufficientResources',
+          data: { resource: 'cpu and memory' },
+        },
       ],
     },
     {
       name: 'fires with nodesUnavailable when the nodes are not ready',
       now: NOW,
       objects: [
-        pending('0/3 nodes are available: 3 node(s) had untolerated taint {node.kubernetes.io/not-ready: }.' + PREEMPTION),
+        pending(
+          '0/3 nodes are available: 3 node(s) had untolerated taint {node.kubernetes.io/not-ready: }.' +
+            PREEMPTION,
+        ),
         node('n1', { Ready: ['False', 'KubeletNotReady', '2026-03-01T11:00:00Z'] }),
         node('n2', { Ready: ['False', 'KubeletNotReady', '2026-03-01T11:00:00Z'] }),
         node('n3', { Ready: ['Unknown', 'NodeStatusUnknown', '2026-03-01T11:00:00Z'] }),
@@ -92,7 +115,11 @@ export default defineCases(detector, {
     {
       name: 'fires with nodesUnavailable when the only fitting nodes are cordoned',
       now: NOW,
-      objects: [pending("0/4 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 3 node(s) were unschedulable.")],
+      objects: [
+        pending(
+          "0/4 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 3 node(s) were unschedulable.",
+        ),
+      ],
       findings: [
         {
           object: { kind: 'Pod', namespace: 'default', name: 'p1' },
@@ -106,27 +133,43 @@ export default defineCases(detector, {
       now: NOW,
       objects: [pending('0/3 nodes are available: 3 node(s) had untolerated taint {dedicated: gpu}.')],
       findings: [
-        { object: { kind: 'Pod', namespace: 'default', name: 'p1' }, messageId: 'untoleratedTaint', data: { taint: 'dedicated' } },
+        {
+          object: { kind: 'Pod', namespace: 'default', name: 'p1' },
+          messageId: 'untoleratedTaint',
+          data: { taint: 'dedicated' },
+        },
       ],
     },
     {
-      name: "reads the older wording \"had taint {…}, that the pod didn't tolerate\"",
+      name: 'reads the older wording "had taint {…}, that the pod didn\'t tolerate"',
       now: NOW,
-      objects: [pending("0/3 nodes are available: 3 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate.")],
+      objects: [
+        pending(
+          "0/3 nodes are available: 3 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate.",
+        ),
+      ],
       findings: [
-        { object: { kind: 'Pod', namespace: 'default', name: 'p1' }, messageId: 'untoleratedTaint', data: { taint: 'dedicated' } },
+        {
+          object: { kind: 'Pod', namespace: 'default', name: 'p1' },
+          messageId: 'untoleratedTaint',
+          data: { taint: 'dedicated' },
+        },
       ],
     },
     {
       name: 'fires with affinity when no node matches the node selector',
       now: NOW,
-      objects: [pending("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector." + PREEMPTION)],
+      objects: [
+        pending("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector." + PREEMPTION),
+      ],
       findings: [{ object: { kind: 'Pod', namespace: 'default', name: 'p1' }, messageId: 'affinity' }],
     },
     {
       name: 'fires with unboundVolume when the PersistentVolumeClaim is not bound',
       now: NOW,
-      objects: [pending('0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.' + PREEMPTION)],
+      objects: [
+        pending('0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.' + PREEMPTION),
+      ],
       findings: [{ object: { kind: 'Pod', namespace: 'default', name: 'p1' }, messageId: 'unboundVolume' }],
     },
     {
@@ -147,15 +190,25 @@ export default defineCases(detector, {
       objects: [
         ...deployment('web'),
         ...['a', 'b'].map((s) =>
-          pending('0/3 nodes are available: 3 Insufficient memory.', '2026-03-01T11:00:00Z', `web-7d9f8b6c5d-${s}`, {
-            owner: { kind: 'ReplicaSet', name: rsName('web') },
-            labels: { app: 'web' },
-          }),
+          pending(
+            '0/3 nodes are available: 3 Insufficient memory.',
+            '2026-03-01T11:00:00Z',
+            `web-7d9f8b6c5d-${s}`,
+            {
+              owner: { kind: 'ReplicaSet', name: rsName('web') },
+              labels: { app: 'web' },
+            },
+          ),
         ),
-        event(pod('web-7d9f8b6c5d-a'), 'FailedScheduling', '0/3 nodes are available: 3 Insufficient memory.', {
-          at: '2026-03-01T11:59:00Z',
-          count: 40,
-        }),
+        event(
+          pod('web-7d9f8b6c5d-a'),
+          'FailedScheduling',
+          '0/3 nodes are available: 3 Insufficient memory.',
+          {
+            at: '2026-03-01T11:59:00Z',
+            count: 40,
+          },
+        ),
       ],
       findings: [
         {

@@ -35,7 +35,10 @@ const NODE_PROBLEM_TAINTS: Record<string, string> = {
   'node.kubernetes.io/out-of-service': 'out of service',
   'node.cloudprovider.kubernetes.io/uninitialized': 'not yet initialized by the cloud provider',
 }
-const CONTROL_PLANE_TAINTS = new Set(['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'])
+const CONTROL_PLANE_TAINTS = new Set([
+  'node-role.kubernetes.io/control-plane',
+  'node-role.kubernetes.io/master',
+])
 // Most specific first, in the order the detector prefers when causes cover as many nodes.
 const PRIORITY: Cause[] = ['resources', 'unhealthy', 'affinity', 'taint', 'pods', 'controlPlane', 'other']
 
@@ -60,7 +63,8 @@ function classifyClause(nodes: number, text: string): Clause {
   const ins = INSUFFICIENT.exec(t)
   if (ins) return { nodes, cause: 'resources', subject: ins[1] as string, text: t }
   if (TOO_MANY_PODS.test(t)) return { nodes, cause: 'pods', text: t }
-  if (CORDONED.test(t)) return { nodes, cause: 'unhealthy', subject: 'node.kubernetes.io/unschedulable', text: t }
+  if (CORDONED.test(t))
+    return { nodes, cause: 'unhealthy', subject: 'node.kubernetes.io/unschedulable', text: t }
   const taint = TAINT.exec(t)
   if (taint) {
     const key = (taint[1] as string).trim()
@@ -112,11 +116,12 @@ export default defineDetector({
         'Pod {{name}} has not been placed on a node for {{for}}: no node matches its node selector, affinity or spread rules.',
       unboundVolume:
         'Pod {{name}} has not been placed on a node for {{for}}: a volume it needs (PersistentVolumeClaim) is not bound, or no node can reach it.',
-      tooManyPods: 'Pod {{name}} has not been placed on a node for {{for}}: the nodes already run as many pods as they allow.',
+      tooManyPods:
+        'Pod {{name}} has not been placed on a node for {{for}}: the nodes already run as many pods as they allow.',
       unschedulable: 'Pod {{name}} has not been placed on a node for {{for}}; the scheduler says: {{detail}}',
     },
     remediation:
-      'Read the scheduler\'s reason: `kubectl describe pod {{name}} -n {{namespace}}` (Events: FailedScheduling). Compare the pod\'s requests with free capacity (`kubectl describe nodes`, "Allocated resources"); lower the requests or add nodes (check the cluster autoscaler\'s limits). For taints and affinity, compare `kubectl get nodes --show-labels` and `kubectl describe node` (Taints) with the pod\'s nodeSelector, affinity and tolerations. For volumes, `kubectl get pvc -n {{namespace}}`. For broken nodes, see node-not-ready.',
+      "Read the scheduler's reason: `kubectl describe pod {{name}} -n {{namespace}}` (Events: FailedScheduling). Compare the pod's requests with free capacity (`kubectl describe nodes`, \"Allocated resources\"); lower the requests or add nodes (check the cluster autoscaler's limits). For taints and affinity, compare `kubectl get nodes --show-labels` and `kubectl describe node` (Taints) with the pod's nodeSelector, affinity and tolerations. For volumes, `kubectl get pvc -n {{namespace}}`. For broken nodes, see node-not-ready.",
     references: [
       'https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/',
       'https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/',
@@ -125,7 +130,8 @@ export default defineDetector({
     params: {
       minDuration: {
         default: '5m',
-        description: 'How long the pod must have been unschedulable before the detector fires (autoscalers need a few minutes to add nodes).',
+        description:
+          'How long the pod must have been unschedulable before the detector fires (autoscalers need a few minutes to add nodes).',
       },
     },
   },
@@ -162,7 +168,9 @@ export default defineDetector({
         cond.message ?? ((event as Record<string, unknown> | undefined)?.message as string | undefined) ?? ''
       const { total, clauses } = parseSchedulerMessage(text)
 
-      const data: Record<string, string | number> = { for: age === undefined ? 'an unknown time' : humanDuration(age) }
+      const data: Record<string, string | number> = {
+        for: age === undefined ? 'an unknown time' : humanDuration(age),
+      }
       let messageId = 'unschedulable'
       const volume = clauses.find((c) => c.cause === 'volume')
       if (volume) messageId = 'unboundVolume'
@@ -213,9 +221,12 @@ export default defineDetector({
         }
       }
 
-      const evidence: Record<string, unknown> = { condition: conditionEvidence({ ...cond, message: clip(cond.message) }, now) }
+      const evidence: Record<string, unknown> = {
+        condition: conditionEvidence({ ...cond, message: clip(cond.message) }, now),
+      }
       if (total !== undefined) evidence.nodesConsidered = total
-      if (clauses.length) evidence.causes = clauses.map((c) => ({ nodes: c.nodes, cause: c.cause, text: clip(c.text, 120) }))
+      if (clauses.length)
+        evidence.causes = clauses.map((c) => ({ nodes: c.nodes, cause: c.cause, text: clip(c.text, 120) }))
       if (clauses.some((c) => c.cause === 'unhealthy')) {
         evidence.nodeProblem =
           'The scheduler skipped nodes that are not ready, unreachable, under pressure or cordoned: fixing those nodes may be enough.'

@@ -8,6 +8,13 @@ import type { ObjectRef } from '../core/types.js'
  * apiVersion's version (a dump from another client may choose another version).
  */
 export function fingerprintOf(detector: string, cluster: string, object: ObjectRef, key?: string): string {
-  const id = [detector, cluster, groupKind(object.apiVersion, object.kind), object.namespace ?? '', object.name, key ?? '']
+  const id = [
+    detector,
+    cluster,
+    groupKind(object.apiVersion, object.kind),
+    object.namespace ?? '',
+    object.name,
+    key ?? '',
+  ]
   return createHash('sha256').update(id.join('\u0000')).digest('hex').slice(0, 32)
 }

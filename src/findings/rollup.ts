@@ -48,7 +48,8 @@ export function rollUp(
   for (const { finding, pods, count } of byFp.values()) {
     if (count === 0) continue
     finding.evidence = { ...finding.evidence, pods, podCount: count }
-    if (count > 1) finding.message = `${finding.message} (${count} pods of ${finding.object.kind} ${finding.object.name})`
+    if (count > 1)
+      finding.message = `${finding.message} Affects ${count} pods of ${finding.object.kind} ${finding.object.name}.`
   }
   return out
 }

@@ -11,11 +11,19 @@ describe('label selectors', () => {
   it('applies matchLabels and every matchExpressions operator', () => {
     expect(matchesSelector({ matchLabels: { app: 'web' } }, labels)).toBe(true)
     expect(matchesSelector({ matchLabels: { app: 'api' } }, labels)).toBe(false)
-    expect(matchesSelector({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe', 'be'] }] }, labels)).toBe(true)
-    expect(matchesSelector({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['fe'] }] }, labels)).toBe(false)
-    expect(matchesSelector({ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }, labels)).toBe(true)
+    expect(
+      matchesSelector({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe', 'be'] }] }, labels),
+    ).toBe(true)
+    expect(
+      matchesSelector({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['fe'] }] }, labels),
+    ).toBe(false)
+    expect(
+      matchesSelector({ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }, labels),
+    ).toBe(true)
     expect(matchesSelector({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, labels)).toBe(true)
-    expect(matchesSelector({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, labels)).toBe(false)
+    expect(matchesSelector({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, labels)).toBe(
+      false,
+    )
     expect(matchesSelector({ matchExpressions: [{ key: 'app', operator: 'Bogus' }] }, labels)).toBe(false)
   })
   it('never lets an empty Service selector select pods', () => {

@@ -8,7 +8,10 @@ export interface LabelSelector {
  * Whether `labels` match a LabelSelector. An empty selector (`{}`) matches everything;
  * a missing one (`undefined`/`null`) matches nothing, as the API defines for PDBs and policies.
  */
-export function matchesSelector(selector: LabelSelector | null | undefined, labels: Record<string, string> | undefined): boolean {
+export function matchesSelector(
+  selector: LabelSelector | null | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (selector === null || selector === undefined || typeof selector !== 'object') return false
   const l = labels ?? {}
   const ml = selector.matchLabels
@@ -47,7 +50,10 @@ export function matchesSelector(selector: LabelSelector | null | undefined, labe
  * Whether `labels` match an equality-based map selector (a Service's `spec.selector`).
  * An empty or missing map selects nothing: a Service without selector has manual endpoints.
  */
-export function matchesMapSelector(selector: Record<string, string> | null | undefined, labels: Record<string, string> | undefined): boolean {
+export function matchesMapSelector(
+  selector: Record<string, string> | null | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!selector || typeof selector !== 'object') return false
   const keys = Object.keys(selector)
   if (keys.length === 0) return false

@@ -11,7 +11,11 @@ function build(objs: KubeObject[], now?: Date) {
 
 describe('snapshot', () => {
   it('indexes by kind, namespace and name, across API versions of one group', () => {
-    const hpa = { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'a' } }
+    const hpa = {
+      apiVersion: 'autoscaling/v1',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'h', namespace: 'a' },
+    }
     const s = build([pod('p1', { namespace: 'a' }), pod('p2', { namespace: 'b' }), hpa, node('n1')])
     expect(s.list('v1/Pod').map((p) => p.metadata.name)).toEqual(['p1', 'p2'])
     expect(s.list('v1/Pod', 'b').map((p) => p.metadata.name)).toEqual(['p2'])
@@ -63,8 +67,24 @@ describe('snapshot', () => {
 
   it('stops at a missing owner and survives ownership cycles', () => {
     const p = pod('orphan', { owner: { kind: 'ReplicaSet', name: 'gone' } })
-    const a: KubeObject = { apiVersion: 'v1', kind: 'A', metadata: { name: 'a', namespace: 'default', ownerReferences: [{ apiVersion: 'v1', kind: 'B', name: 'b' }] } }
-    const c: KubeObject = { apiVersion: 'v1', kind: 'B', metadata: { name: 'b', namespace: 'default', ownerReferences: [{ apiVersion: 'v1', kind: 'A', name: 'a' }] } }
+    const a: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'A',
+      metadata: {
+        name: 'a',
+        namespace: 'default',
+        ownerReferences: [{ apiVersion: 'v1', kind: 'B', name: 'b' }],
+      },
+    }
+    const c: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'B',
+      metadata: {
+        name: 'b',
+        namespace: 'default',
+        ownerReferences: [{ apiVersion: 'v1', kind: 'A', name: 'a' }],
+      },
+    }
     const s = build([p, a, c])
     expect(s.rootOwner(p)).toBe(p)
     expect(['a', 'b']).toContain(s.rootOwner(a).metadata.name)
@@ -73,15 +93,30 @@ describe('snapshot', () => {
   it('matches Service, PDB and NetworkPolicy selectors to pods', () => {
     const web = pod('web-1', { labels: { app: 'web', tier: 'fe' } })
     const api = pod('api-1', { labels: { app: 'api' } })
-    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' } } }
-    const headless = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext', namespace: 'default' }, spec: {} }
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { app: 'web' } },
+    }
+    const headless = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ext', namespace: 'default' },
+      spec: {},
+    }
     const pdb = {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata: { name: 'p', namespace: 'default' },
       spec: { selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] } },
     }
-    const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'all', namespace: 'default' }, spec: { podSelector: {} } }
+    const np = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'all', namespace: 'default' },
+      spec: { podSelector: {} },
+    }
     const s = build([web, api, svc, headless, pdb, np])
     expect(s.podsFor(svc)).toEqual([web])
     expect(s.podsFor(headless)).toEqual([])

@@ -46,7 +46,11 @@ export interface Snapshot {
   /** Pods selected by a Service, PDB, NetworkPolicy or workload, or scaled by an HPA's target. */
   podsFor(obj: KubeObject): KubeObject[]
   /** Objects of `kind` in `namespace` whose labels match a LabelSelector. */
-  select(kind: KindKey, namespace: string | undefined, selector: LabelSelector | null | undefined): KubeObject[]
+  select(
+    kind: KindKey,
+    namespace: string | undefined,
+    selector: LabelSelector | null | undefined,
+  ): KubeObject[]
   /** Data that a collector produced under a key (metrics, CMDB records, …). */
   data<T = unknown>(key: string): T | undefined
   /** Pod logs carried by the input (a `cluster-info dump`), if any. */
@@ -108,7 +112,9 @@ export class SnapshotBuilder {
 
   /** Records that a kind (or data key) was gathered in full, even if no object of it exists. */
   markCollected(kindOrData: string): void {
-    this.collected.add(kindOrData.includes('/') && !kindOrData.includes(':') ? normalizeKey(kindOrData) : kindOrData)
+    this.collected.add(
+      kindOrData.includes('/') && !kindOrData.includes(':') ? normalizeKey(kindOrData) : kindOrData,
+    )
   }
 
   /** Stores collector data under a key and marks the key collected. */
@@ -145,7 +151,15 @@ export class SnapshotBuilder {
       const t = this.newest ? Date.parse(this.newest) : NaN
       now = Number.isNaN(t) ? new Date() : new Date(t)
     }
-    return new IndexedSnapshot(this.cluster, now, this.kinds, this.collected, this.dataMap, this.podLogs, this.count)
+    return new IndexedSnapshot(
+      this.cluster,
+      now,
+      this.kinds,
+      this.collected,
+      this.dataMap,
+      this.podLogs,
+      this.count,
+    )
   }
 
   // Dumps are often read days after they were taken: `now` defaults to the newest instant they show.
@@ -167,7 +181,8 @@ export class SnapshotBuilder {
       }
       const series = o.series as { lastObservedTime?: unknown } | undefined
       const lo = series?.lastObservedTime
-      if (typeof lo === 'string' && lo > this.newest) this.newest = lo.length > 20 ? lo.slice(0, 19) + 'Z' : lo
+      if (typeof lo === 'string' && lo > this.newest)
+        this.newest = lo.length > 20 ? lo.slice(0, 19) + 'Z' : lo
     } else if (gk === 'Pod') {
       const conds = obj.status?.conditions
       if (Array.isArray(conds))
@@ -210,7 +225,9 @@ class IndexedSnapshot implements Snapshot {
 
   has(kindOrData: string): boolean {
     if (this.collected.has(kindOrData)) return true
-    return kindOrData.includes('/') || /^[A-Z]/.test(kindOrData) ? this.collected.has(groupKindOfKey(kindOrData)) : false
+    return kindOrData.includes('/') || /^[A-Z]/.test(kindOrData)
+      ? this.collected.has(groupKindOfKey(kindOrData))
+      : false
   }
 
   kinds(): Map<string, number> {
@@ -256,7 +273,8 @@ class IndexedSnapshot implements Snapshot {
   }
 
   eventsFor(obj: KubeObject): KubeObject[] {
-    if (!this.eventIdx) this.eventIdx = buildEventIndex(this.list('v1/Event'), this.list('events.k8s.io/v1/Event'))
+    if (!this.eventIdx)
+      this.eventIdx = buildEventIndex(this.list('v1/Event'), this.list('events.k8s.io/v1/Event'))
     const m = obj.metadata
     const byUid = m.uid ? this.eventIdx.get('uid:' + m.uid) : undefined
     const byName = this.eventIdx.get(`${obj.kind}/${m.namespace ?? ''}/${m.name}`)
@@ -296,7 +314,11 @@ class IndexedSnapshot implements Snapshot {
     }
   }
 
-  select(kind: KindKey, namespace: string | undefined, selector: LabelSelector | null | undefined): KubeObject[] {
+  select(
+    kind: KindKey,
+    namespace: string | undefined,
+    selector: LabelSelector | null | undefined,
+  ): KubeObject[] {
     return this.list(kind, namespace).filter((o) => matchesSelector(selector, o.metadata.labels))
   }
 
@@ -363,7 +385,10 @@ class IndexedSnapshot implements Snapshot {
   }
 }
 
-function buildEventIndex(core: readonly KubeObject[], modern: readonly KubeObject[]): Map<string, KubeObject[]> {
+function buildEventIndex(
+  core: readonly KubeObject[],
+  modern: readonly KubeObject[],
+): Map<string, KubeObject[]> {
   const m = new Map<string, KubeObject[]>()
   const push = (k: string, e: KubeObject) => {
     const a = m.get(k)
@@ -373,11 +398,11 @@ function buildEventIndex(core: readonly KubeObject[], modern: readonly KubeObjec
   for (const e of [...core, ...modern]) {
     const rec = e as Record<string, unknown>
     const io = (rec.involvedObject ?? rec.regarding) as
-      | { kind?: string; namespace?: string; name?: string; uid?: string }
-      | undefined
+      { kind?: string; namespace?: string; name?: string; uid?: string } | undefined
     if (!io || typeof io.name !== 'string') continue
     if (io.uid) push('uid:' + io.uid, e)
-    push(`${io.kind ?? ''}/${io.namespace ?? e.metadata.namespace ?? ''}/${io.name}`, e)
+    // A cluster-scoped object's events (a Node's, from the kubelet) live in `default` but name no namespace.
+    push(`${io.kind ?? ''}/${io.namespace ?? ''}/${io.name}`, e)
   }
   for (const list of m.values()) list.sort((a, b) => eventTime(a).localeCompare(eventTime(b)))
   return m

@@ -6,7 +6,12 @@ import { loadRegistry } from '../context.js'
 const collect = (v: string, prev: string[] = []) => [...prev, v]
 
 function metaJson(d: Detector): Record<string, unknown> {
-  return { ...d.meta, runbook: runbookOf(d.meta), language: d.origin?.match(/\.ya?ml$/) ? 'yaml' : 'typescript', ...(d.origin ? { origin: d.origin } : {}) }
+  return {
+    ...d.meta,
+    runbook: runbookOf(d.meta),
+    language: d.origin?.match(/\.ya?ml$/) ? 'yaml' : 'typescript',
+    ...(d.origin ? { origin: d.origin } : {}),
+  }
 }
 
 function escapeCell(s: string): string {
@@ -43,7 +48,8 @@ function explainText(d: Detector): string {
   out.push('', `Fix: ${m.remediation}`)
   if (m.params && Object.keys(m.params).length) {
     out.push('', 'Parameters:')
-    for (const [k, p] of Object.entries(m.params)) out.push(`  ${k} (default ${JSON.stringify(p.default)}): ${p.description}`)
+    for (const [k, p] of Object.entries(m.params))
+      out.push(`  ${k} (default ${JSON.stringify(p.default)}): ${p.description}`)
   }
   out.push('', `Runbook: ${runbookOf(m)}`)
   for (const r of m.references ?? []) out.push(`See: ${r}`)
@@ -54,7 +60,8 @@ function explainText(d: Detector): string {
 /** `kubedac detectors [list|explain ID]`: the catalogue, readable without scanning anything. */
 export function detectorsCommand(): Command {
   const cmd = new Command('detectors').description('list the detectors or explain one')
-  const format = () => new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table')
+  const format = () =>
+    new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table')
   cmd
     .command('list', { isDefault: true })
     .description('list every detector with its severity and category')
@@ -87,7 +94,11 @@ export function detectorsCommand(): Command {
     .action(async (id: string, o) => {
       const reg = await loadRegistry(o)
       const d = reg.all.find((x) => x.meta.id === id)
-      if (!d) throw new KubedacError('KDAC_E_USAGE', `no detector ${JSON.stringify(id)}; see \`kubedac detectors list\``)
+      if (!d)
+        throw new KubedacError(
+          'KDAC_E_USAGE',
+          `no detector ${JSON.stringify(id)}; see \`kubedac detectors list\``,
+        )
       if (o.format === 'json') process.stdout.write(JSON.stringify(metaJson(d), null, 2) + '\n')
       else process.stdout.write(explainText(d))
     })

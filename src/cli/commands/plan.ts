@@ -9,7 +9,9 @@ const collect = (v: string, prev: string[] = []) => [...prev, v]
 /** `kubedac plan`: which collectors and detectors will run, and which are skipped for missing data. */
 export function planCommand(): Command {
   return new Command('plan')
-    .description('show which collectors and detectors will run on the inputs, and which are skipped for missing data')
+    .description(
+      'show which collectors and detectors will run on the inputs, and which are skipped for missing data',
+    )
     .argument('[inputs...]', 'files or folders, as for scan; none: the static plan')
     .option('--detectors <dir>', 'load more detectors; repeatable', collect)
     .option('--collectors <dir>', 'load collectors; repeatable', collect)
@@ -23,7 +25,11 @@ export function planCommand(): Command {
       const reg = await loadRegistry(o)
       const out: string[] = []
       const plan: Record<string, unknown> = {
-        collectors: reg.collectors.map((c) => ({ id: c.meta.id, produces: c.meta.produces, requires: c.meta.requires ?? [] })),
+        collectors: reg.collectors.map((c) => ({
+          id: c.meta.id,
+          produces: c.meta.produces,
+          requires: c.meta.requires ?? [],
+        })),
         detectors: reg.enabled.map((d) => d.detector.meta.id),
         disabled: reg.all.filter((d) => !reg.enabled.some((e) => e.detector === d)).map((d) => d.meta.id),
         requires: [...requiredData(reg.enabled)].sort(),
@@ -31,16 +37,23 @@ export function planCommand(): Command {
       }
       out.push('Collectors:')
       for (const c of reg.collectors)
-        out.push(`  ${c.meta.id}: produces ${c.meta.produces.join(', ')}${c.meta.requires?.length ? `; requires ${c.meta.requires.join(', ')}` : ''}`)
+        out.push(
+          `  ${c.meta.id}: produces ${c.meta.produces.join(', ')}${c.meta.requires?.length ? `; requires ${c.meta.requires.join(', ')}` : ''}`,
+        )
       out.push(`Detectors: ${reg.enabled.length} enabled, ${reg.all.length - reg.enabled.length} disabled`)
       out.push(`Data the enabled detectors need: ${(plan.requires as string[]).join(', ')}`)
       if (inputs.length) {
         const now = parseNow(o.now)
-        const { targets, errors } = await resolveTargets(inputs, { ...(o.cluster ? { cluster: o.cluster } : {}), stdin: readStdin })
+        const { targets, errors } = await resolveTargets(inputs, {
+          ...(o.cluster ? { cluster: o.cluster } : {}),
+          stdin: readStdin,
+        })
         for (const e of errors) out.push(`! ${e.source}: ${e.message}`)
         for (const t of targets) {
           const { snapshot, errors: cerr } = await collectCluster(t, reg.collectors, reg.enabled, now)
-          const collectors = reg.collectors.filter((c) => !c.meta.appliesTo || c.meta.appliesTo(t)).map((c) => c.meta.id)
+          const collectors = reg.collectors
+            .filter((c) => !c.meta.appliesTo || c.meta.appliesTo(t))
+            .map((c) => c.meta.id)
           const run: string[] = []
           const skipped: { id: string; missing: string[] }[] = []
           for (const { detector } of reg.enabled) {
@@ -49,10 +62,29 @@ export function planCommand(): Command {
             else run.push(detector.meta.id)
           }
           const kinds = Object.fromEntries([...snapshot.kinds()].sort())
-          ;(plan.clusters as unknown[]).push({ name: t.name, source: t.source, collectors, objects: snapshot.size, kinds, now: snapshot.now.toISOString(), run, skipped, errors: cerr })
-          out.push('', `Cluster ${t.name} (${t.source}): ${snapshot.size} objects, judged at ${snapshot.now.toISOString()}`)
+          ;(plan.clusters as unknown[]).push({
+            name: t.name,
+            source: t.source,
+            collectors,
+            objects: snapshot.size,
+            kinds,
+            now: snapshot.now.toISOString(),
+            run,
+            skipped,
+            errors: cerr,
+          })
+          out.push(
+            '',
+            `Cluster ${t.name} (${t.source}): ${snapshot.size} objects, judged at ${snapshot.now.toISOString()}`,
+          )
           out.push(`  collectors: ${collectors.join(', ') || 'none'}`)
-          out.push(`  kinds: ${Object.entries(kinds).map(([k, n]) => `${k}=${n}`).join(' ') || 'none'}`)
+          out.push(
+            `  kinds: ${
+              Object.entries(kinds)
+                .map(([k, n]) => `${k}=${n}`)
+                .join(' ') || 'none'
+            }`,
+          )
           out.push(`  will run (${run.length}): ${run.join(', ') || 'none'}`)
           out.push(`  skipped (${skipped.length}):`)
           for (const s of skipped) out.push(`    ${s.id}: no ${s.missing.join(', ')}`)

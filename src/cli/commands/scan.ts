@@ -16,17 +16,27 @@ export function scanCommand(): Command {
   return new Command('scan')
     .description('scan files, dumps, manifests or a fleet folder for known issues')
     .argument('<inputs...>', 'files or folders (a folder of sub-folders is a fleet), or - for stdin')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'),
+    )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this').choices([...SEVERITIES]).default('critical'))
-    .addOption(new Option('--min-severity <severity>', 'report findings at or above this').choices([...SEVERITIES]).default('info'))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this')
+        .choices([...SEVERITIES])
+        .default('critical'),
+    )
+    .addOption(
+      new Option('--min-severity <severity>', 'report findings at or above this')
+        .choices([...SEVERITIES])
+        .default('info'),
+    )
     .option('--detectors <dir>', 'load more detectors from a directory (YAML, JS, TS); repeatable', collect)
     .option('--collectors <dir>', 'load collectors from a directory; repeatable', collect)
     .option('--enable <id>', 'enable a detector or category (comma-separated; repeatable)', collect)
     .option('--disable <id>', 'disable a detector or category (comma-separated; repeatable)', collect)
     .option('-c, --config <file>', 'configuration file (default: ./kubedac.yaml if present)')
     .option('--cluster <name>', 'name the cluster (all inputs become one cluster)')
-    .option('--now <time>', 'judge time-based rules at this instant (default: the dump\'s newest timestamp)')
+    .option('--now <time>', "judge time-based rules at this instant (default: the dump's newest timestamp)")
     .option('--concurrency <n>', 'clusters scanned at once', (v) => Number.parseInt(v, 10), 2)
     .option('--no-color', 'no colour in table output')
     .option('--no-progress', 'no progress bar')
@@ -52,7 +62,11 @@ Exit codes: 0 no finding at or above --fail-on; 1 some; 2 usage or input errors 
       const tty = process.stderr.isTTY && o.progress !== false && targets.length > 1
       const bar = tty
         ? new cliProgress.SingleBar(
-            { format: 'scanning {bar} {value}/{total} clusters | {failed} with errors | ETA {eta_formatted}', hideCursor: true, stream: process.stderr },
+            {
+              format: 'scanning {bar} {value}/{total} clusters | {failed} with errors | ETA {eta_formatted}',
+              hideCursor: true,
+              stream: process.stderr,
+            },
             cliProgress.Presets.shades_classic,
           )
         : undefined
@@ -73,7 +87,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 some; 2 usage or input errors 
       })
       bar?.stop()
       const min = o.minSeverity as Severity
-      const shown: Report = { ...report, findings: report.findings.filter((f) => severityRank(f.severity) >= severityRank(min)) }
+      const shown: Report = {
+        ...report,
+        findings: report.findings.filter((f) => severityRank(f.severity) >= severityRank(min)),
+      }
       const text = renderReport(o.format as ReportFormat, shown, {
         detectors: new Map(reg.all.map((d) => [d.meta.id, d.meta])),
         color: !o.output && o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR,

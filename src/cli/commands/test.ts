@@ -4,7 +4,10 @@ import { loadBuiltinSuites, loadDirectory } from '../../detect/registry.js'
 import { runSuite, type SuiteResult } from '../../detect/tester.js'
 
 /** Runs suites and prints a line per detector, the problems of failing cases, and a summary. */
-export function printResults(results: SuiteResult[], write: (s: string) => void): { passed: number; failed: number } {
+export function printResults(
+  results: SuiteResult[],
+  write: (s: string) => void,
+): { passed: number; failed: number } {
   let passed = 0
   let failed = 0
   for (const r of results) {
@@ -43,14 +46,18 @@ export function testCommand(): Command {
           const tested = new Set(l.suites.map((s) => s.detector.meta.id))
           for (const d of l.detectors)
             if (!tested.has(d.meta.id)) {
-              process.stdout.write(`✗ ${d.meta.id} has no test cases (add ${d.meta.id}.cases.ts or a .tests/ folder)\n`)
+              process.stdout.write(
+                `✗ ${d.meta.id} has no test cases (add ${d.meta.id}.cases.ts or a .tests/ folder)\n`,
+              )
               loadFailures++
             }
           suites.push(...l.suites)
         }
       if (o.detector) suites = suites.filter((s) => s.detector.meta.id === o.detector)
       const { passed, failed } = printResults(suites.map(runSuite), (s) => process.stdout.write(s))
-      process.stdout.write(`\n${suites.length} detectors: ${passed} passed, ${failed + loadFailures} failed\n`)
+      process.stdout.write(
+        `\n${suites.length} detectors: ${passed} passed, ${failed + loadFailures} failed\n`,
+      )
       process.exitCode = failed + loadFailures > 0 || suites.length === 0 ? 1 : 0
     })
 }

@@ -14,7 +14,11 @@ function conds(spec: Record<string, CondSpec>): Record<string, unknown>[] {
 }
 
 /** A Node for test cases: Ready by default; pass conditions to override. */
-export function node(name: string, conditions: Record<string, CondSpec> = {}, extra: Partial<KubeObject> = {}): KubeObject {
+export function node(
+  name: string,
+  conditions: Record<string, CondSpec> = {},
+  extra: Partial<KubeObject> = {},
+): KubeObject {
   const base: Record<string, CondSpec> = {
     MemoryPressure: ['False', 'KubeletHasSufficientMemory'],
     DiskPressure: ['False', 'KubeletHasNoDiskPressure'],
@@ -25,7 +29,12 @@ export function node(name: string, conditions: Record<string, CondSpec> = {}, ex
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, uid: `uid-node-${name}`, labels: { 'kubernetes.io/hostname': name }, creationTimestamp: '2025-12-01T00:00:00Z' },
+    metadata: {
+      name,
+      uid: `uid-node-${name}`,
+      labels: { 'kubernetes.io/hostname': name },
+      creationTimestamp: '2025-12-01T00:00:00Z',
+    },
     spec: {},
     status: {
       conditions: conds(base),
@@ -82,7 +91,12 @@ export function pod(
 /** A Deployment and its ReplicaSet, with uids wired so pods can roll up to them. */
 export function deployment(
   name: string,
-  opts: { namespace?: string; replicas?: number; status?: Record<string, unknown>; spec?: Record<string, unknown> } = {},
+  opts: {
+    namespace?: string
+    replicas?: number
+    status?: Record<string, unknown>
+    spec?: Record<string, unknown>
+  } = {},
 ): KubeObject[] {
   const ns = opts.namespace ?? 'default'
   const rs = `${name}-7d9f8b6c5d`
@@ -90,14 +104,29 @@ export function deployment(
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name, namespace: ns, uid: `uid-deployment-${ns}-${name}`, generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' },
+      metadata: {
+        name,
+        namespace: ns,
+        uid: `uid-deployment-${ns}-${name}`,
+        generation: 1,
+        creationTimestamp: '2026-01-01T00:00:00Z',
+      },
       spec: {
         replicas: opts.replicas ?? 2,
         selector: { matchLabels: { app: name } },
-        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1.0' }] } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1.0' }] },
+        },
         ...(opts.spec ?? {}),
       },
-      status: opts.status ?? { observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 },
+      status: opts.status ?? {
+        observedGeneration: 1,
+        replicas: 2,
+        readyReplicas: 2,
+        availableReplicas: 2,
+        updatedReplicas: 2,
+      },
     },
     {
       apiVersion: 'apps/v1',
@@ -106,7 +135,15 @@ export function deployment(
         name: rs,
         namespace: ns,
         uid: `uid-replicaset-${ns}-${rs}`,
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: `uid-deployment-${ns}-${name}`, controller: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name,
+            uid: `uid-deployment-${ns}-${name}`,
+            controller: true,
+          },
+        ],
       },
       spec: { replicas: opts.replicas ?? 2, selector: { matchLabels: { app: name } } },
       status: { replicas: 2 },
@@ -190,7 +227,11 @@ export function event(
   return {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: opts.name ?? `${m.name}.${reason.toLowerCase()}`, namespace: ns, creationTimestamp: at },
+    metadata: {
+      name: opts.name ?? `${m.name}.${reason.toLowerCase()}`,
+      namespace: ns,
+      creationTimestamp: at,
+    },
     involvedObject: {
       apiVersion: about.apiVersion,
       kind: about.kind,
@@ -224,13 +265,21 @@ export function hpa(
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: { name, namespace: ns, uid: `uid-hpa-${ns}-${name}`, creationTimestamp: '2026-01-01T00:00:00Z' },
+    metadata: {
+      name,
+      namespace: ns,
+      uid: `uid-hpa-${ns}-${name}`,
+      creationTimestamp: '2026-01-01T00:00:00Z',
+    },
     spec: {
       scaleTargetRef: { apiVersion: target.apiVersion ?? 'apps/v1', kind: target.kind, name: target.name },
       minReplicas: opts.minReplicas ?? 2,
       maxReplicas: opts.maxReplicas ?? 10,
       metrics: opts.metrics ?? [
-        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+        },
       ],
     },
     ...(opts.status ? { status: opts.status } : {}),
@@ -246,7 +295,12 @@ export function statefulSet(
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: { name, namespace: ns, uid: `uid-statefulset-${ns}-${name}`, creationTimestamp: '2026-01-01T00:00:00Z' },
+    metadata: {
+      name,
+      namespace: ns,
+      uid: `uid-statefulset-${ns}-${name}`,
+      creationTimestamp: '2026-01-01T00:00:00Z',
+    },
     spec: {
       replicas: opts.replicas ?? 2,
       serviceName: name,

@@ -161,7 +161,8 @@ export function parseDuration(text: string | number | boolean | string[] | undef
     total += Number(m[1]) * UNIT_MS[m[2] as string]!
     end = re.lastIndex
   }
-  if (!s || end !== s.length) throw new Error(`invalid duration ${JSON.stringify(text)} (use e.g. 90s, 15m, 1h30m, 7d)`)
+  if (!s || end !== s.length)
+    throw new Error(`invalid duration ${JSON.stringify(text)} (use e.g. 90s, 15m, 1h30m, 7d)`)
   return total
 }
 
@@ -194,11 +195,15 @@ export interface ContainerStatus {
  * Calls `fn` for each container status of a pod, init containers first, without allocating:
  * detectors run this over every pod of a fleet.
  */
-export function forEachContainerStatus(pod: KubeObject, fn: (s: ContainerStatus, init: boolean) => void): void {
+export function forEachContainerStatus(
+  pod: KubeObject,
+  fn: (s: ContainerStatus, init: boolean) => void,
+): void {
   const st = pod.status
   if (!st) return
   const init = st.initContainerStatuses
-  if (Array.isArray(init)) for (const s of init) if (s && typeof s.name === 'string') fn(s as ContainerStatus, true)
+  if (Array.isArray(init))
+    for (const s of init) if (s && typeof s.name === 'string') fn(s as ContainerStatus, true)
   const regular = st.containerStatuses
   if (Array.isArray(regular))
     for (const s of regular) if (s && typeof s.name === 'string') fn(s as ContainerStatus, false)
@@ -222,7 +227,8 @@ export function isSidecar(containerSpec: Record<string, Loose> | undefined): boo
 /** The evidence a container state contributes (`waiting`, `running` or `terminated`, messages clipped). */
 export function stateEvidence(state: ContainerState | undefined): Record<string, unknown> | undefined {
   if (!state) return undefined
-  if (state.waiting) return { waiting: { reason: state.waiting.reason, message: clip(state.waiting.message) } }
+  if (state.waiting)
+    return { waiting: { reason: state.waiting.reason, message: clip(state.waiting.message) } }
   if (state.terminated) {
     const t = state.terminated
     const out: Record<string, unknown> = { reason: t.reason, exitCode: t.exitCode }
@@ -253,8 +259,8 @@ export function taintOf(node: KubeObject, key: string): Taint | undefined {
 }
 
 /**
- * Events about a node. The kubelet records them in namespace `default` with the node's name as
- * uid, so a lookup by the node's own uid and empty namespace misses them: look both ways.
+ * Events about a node. The kubelet records them with the node's name as uid, and some reporters
+ * also set `involvedObject.namespace: default`, so look under both identities.
  */
 export function nodeEvents(snapshot: Snapshot, node: KubeObject): KubeObject[] {
   const own = snapshot.eventsFor(node)
@@ -270,7 +276,10 @@ export function nodeEvents(snapshot: Snapshot, node: KubeObject): KubeObject[] {
 }
 
 /** The newest event with one of the given reasons, if any. */
-export function lastEventWithReason(events: readonly KubeObject[], reasons: readonly string[]): KubeObject | undefined {
+export function lastEventWithReason(
+  events: readonly KubeObject[],
+  reasons: readonly string[],
+): KubeObject | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i] as KubeObject
     if (reasons.includes((e as Record<string, unknown>).reason as string)) return e
@@ -321,7 +330,9 @@ export function hpaConditionsOf(hpa: KubeObject): Condition[] {
   if (typeof raw !== 'string') return []
   try {
     const parsed: unknown = JSON.parse(raw)
-    return Array.isArray(parsed) ? parsed.filter((x): x is Condition => !!x && typeof x.type === 'string') : []
+    return Array.isArray(parsed)
+      ? parsed.filter((x): x is Condition => !!x && typeof x.type === 'string')
+      : []
   } catch {
     return []
   }
@@ -331,4 +342,15 @@ export function hpaConditionsOf(hpa: KubeObject): Condition[] {
 export function scaleTargetOf(hpa: KubeObject): string {
   const t = hpa.spec?.scaleTargetRef
   return t?.kind && t?.name ? `${t.kind}/${t.name}` : 'an unnamed target'
+}
+
+/** A list parameter: a list as configured, or a comma-separated string (from a flag or an environment variable). */
+export function paramList(value: string | number | boolean | string[] | undefined): string[] {
+  if (Array.isArray(value)) return value.map(String)
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  return []
 }
