@@ -620,11 +620,30 @@ describe('bad input becomes errors, never exceptions', () => {
       {
         source: p,
         code: 'KDAC_E_BINARY',
-        message: `${p}: ${ERRORS.KDAC_E_BINARY}: NUL byte at byte 2 (line 2, column 1)`,
+        message: `${p}: ${ERRORS.KDAC_E_BINARY}: NUL character at offset 2 (line 2, column 1)`,
         line: 2,
         column: 1,
       },
     ])
+  })
+
+  it('reports a gzip file as binary, not as bad UTF-8', async () => {
+    const { gzipSync } = await import('node:zlib')
+    const gz = gzipSync(Buffer.from(JSON.stringify(pod('a'))))
+    const p = await write('bin/pods.json.gz', gz)
+    const s = memorySink()
+    await loadPaths([p], s)
+    expect(s.errors).toHaveLength(1)
+    expect(s.errors[0]).toMatchObject({ source: p, code: 'KDAC_E_BINARY' })
+    expect(s.errors[0]?.message).toMatch(/: NUL byte at byte \d+ \(line \d+, column \d+\)$/)
+  })
+
+  it('keeps a real U+FFFD character in valid UTF-8', async () => {
+    const p = await write('fffd/pod.json', JSON.stringify(pod('a', { note: 'bad byte was here: \uFFFD' })))
+    const s = memorySink()
+    await loadPaths([p], s)
+    expect(s.errors).toEqual([])
+    expect(s.objects[0]?.note).toBe('bad byte was here: \uFFFD')
   })
 
   it('reports text that is not UTF-8, with where', async () => {

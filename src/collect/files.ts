@@ -52,15 +52,6 @@ export function formatOf(source: string): InputFormat {
 
 /** Loads Kubernetes objects (and dump pod logs) from one text; reports every problem to the sink, never throws. */
 export function loadText(text: string, source: string, sink: CollectSink, opts: LoadOptions = {}): LoadStats {
-  const nul = text.indexOf('\0')
-  if (nul < 0) return loadDecoded(text, source, sink, opts)
-  const loader = new Loader(text, source, sink, opts)
-  loader.fail('KDAC_E_BINARY', `NUL character at offset ${nul}`, loader.pos(nul))
-  return loader.stats
-}
-
-// Text whose bytes were already checked for NUL and UTF-8.
-function loadDecoded(text: string, source: string, sink: CollectSink, opts: LoadOptions): LoadStats {
   const loader = new Loader(text, source, sink, opts)
   try {
     loader.run()
@@ -78,30 +69,37 @@ export function loadBuffer(
   opts: LoadOptions = {},
 ): LoadStats {
   const stats: LoadStats = { objects: 0, duplicates: 0, logs: 0, errors: 0 }
-  const fail = (code: ErrorCode, detail: string, pos?: { line: number; column: number }) => {
+  const text = decodeOrReport(buf, source, sink, opts, stats)
+  if (text !== undefined) add(stats, loadText(text, source, sink, opts))
+  return stats
+}
+
+function decodeOrReport(
+  buf: Buffer,
+  source: string,
+  sink: CollectSink,
+  opts: LoadOptions,
+  stats: LoadStats,
+): string | undefined {
+  const fail = (code: ErrorCode, detail: string, pos?: Pos) => {
     stats.errors++
-    sink.error({ source, code, message: `${source}: ${ERRORS[code]}: ${detail}`, ...pos })
+    const where = pos ? ` (line ${pos.line}, column ${pos.column})` : ''
+    sink.error({ source, code, message: `${source}: ${ERRORS[code]}: ${detail}${where}`, ...pos })
   }
   const limit = opts.maxBytes ?? DEFAULT_MAX_BYTES
   if (buf.length > limit) {
     fail('KDAC_E_OVERSIZE', `${formatBytes(buf.length)} exceeds the limit of ${formatBytes(limit)}`)
-    return stats
+    return undefined
   }
-  let text: string
   try {
     const decoded = decode(buf)
-    if (typeof decoded !== 'string') {
-      fail(decoded.code, decoded.detail, decoded.pos)
-      return stats
-    }
-    text = decoded
+    if (typeof decoded === 'string') return decoded
+    fail(decoded.code, decoded.detail, decoded.pos)
   } catch (e) {
     // Buffers just under the limit can still exceed V8's longest string.
     fail('KDAC_E_OVERSIZE', `${formatBytes(buf.length)} cannot be decoded as one string (${errorMessage(e)})`)
-    return stats
   }
-  add(stats, loadDecoded(text, source, sink, opts))
-  return stats
+  return undefined
 }
 
 /** Reads files and folders (recursively, in sorted order), loading each into the sink; never throws. */
@@ -133,8 +131,7 @@ export async function loadPaths(
       next++
     }
     const f = files[i] as FileEntry
-    const pending = reads.get(i)
-    if (!pending) {
+    if (!reads.has(i)) {
       total.errors++
       sink.error({
         source: f.path,
@@ -143,21 +140,29 @@ export async function loadPaths(
       })
       continue
     }
-    const buf = await pending
-    reads.delete(i)
+    // Read and decoded in a call of its own: nothing here holds the bytes while the text is parsed.
+    const text = await readText(reads, i, f.path, sink, opts, total)
     aheadBytes -= f.size
-    if (buf instanceof Error) {
-      total.errors++
-      sink.error({
-        source: f.path,
-        code: 'KDAC_E_READ',
-        message: `${f.path}: ${ERRORS.KDAC_E_READ}: ${buf.message}`,
-      })
-      continue
-    }
-    add(total, loadBuffer(buf, f.path, sink, opts))
+    if (text !== undefined) add(total, loadText(text, f.path, sink, opts))
   }
   return total
+}
+
+async function readText(
+  reads: Map<number, Promise<Buffer | Error>>,
+  index: number,
+  file: string,
+  sink: CollectSink,
+  opts: LoadOptions,
+  stats: LoadStats,
+): Promise<string | undefined> {
+  const pending = reads.get(index) as Promise<Buffer | Error>
+  reads.delete(index)
+  const buf = await pending
+  if (!(buf instanceof Error)) return decodeOrReport(buf, file, sink, opts, stats)
+  stats.errors++
+  sink.error({ source: file, code: 'KDAC_E_READ', message: `${file}: ${ERRORS.KDAC_E_READ}: ${buf.message}` })
+  return undefined
 }
 
 /** The built-in `files` collector: JSON/YAML files and folders, kubectl output, cluster-info dumps, stdin. */
@@ -278,20 +283,23 @@ async function readWhole(file: string, size: number): Promise<Buffer | Error> {
   let fh
   try {
     fh = await open(file, 'r')
-    let buf = Buffer.allocUnsafe(size)
+    const buf = Buffer.allocUnsafe(size)
     let off = 0
-    for (;;) {
-      if (off === buf.length) {
-        // The file may have grown since stat: read on until EOF.
-        const bigger = Buffer.allocUnsafe(Math.max(64 * 1024, buf.length * 2))
-        buf.copy(bigger, 0, 0, off)
-        buf = bigger
-      }
-      const { bytesRead } = await fh.read(buf, off, buf.length - off, off)
-      if (bytesRead === 0) break
+    while (off < size) {
+      const { bytesRead } = await fh.read(buf, off, size - off, off)
+      if (bytesRead === 0) return buf.subarray(0, off)
       off += bytesRead
     }
-    return off === buf.length ? buf : buf.subarray(0, off)
+    // The file may have grown since stat: read on until EOF (rare, so copying is fine).
+    const more: Buffer[] = []
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024)
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, off)
+      if (bytesRead === 0) break
+      more.push(chunk.subarray(0, bytesRead))
+      off += bytesRead
+    }
+    return more.length === 0 ? buf : Buffer.concat([buf, ...more])
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e))
   } finally {
@@ -309,20 +317,20 @@ function decode(buf: Buffer): Decoded {
     swapped.swap16()
     return swapped.toString('utf16le')
   }
-  const nul = buf.indexOf(0)
-  if (nul >= 0)
-    return { code: 'KDAC_E_BINARY', detail: `NUL byte at ${bytePos(buf, nul)}`, pos: bytePosOf(buf, nul) }
-  if (!isUtf8(buf)) {
-    const bad = firstInvalidUtf8(buf)
-    const pos = bytePosOf(buf, bad)
-    return {
-      code: 'KDAC_E_NOT_UTF8',
-      detail: `invalid byte 0x${(buf[bad] ?? 0).toString(16).padStart(2, '0')} at ${bytePos(buf, bad)}`,
-      pos,
-    }
-  }
   const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0
-  return buf.toString('utf8', start)
+  const text = buf.toString('utf8', start)
+  // Decoding turns bad bytes into U+FFFD, which a one-byte (ASCII) string cannot hold: for the usual
+  // ASCII dump this check costs nothing, and only a text that holds U+FFFD pays for validation.
+  if (text.indexOf('\uFFFD') < 0 || isUtf8(buf)) return text
+  const nul = buf.indexOf(0)
+  if (nul >= 0) return { code: 'KDAC_E_BINARY', detail: `NUL byte at byte ${nul}`, pos: bytePosOf(buf, nul) }
+  const bad = firstInvalidUtf8(buf)
+  const byte = (buf[bad] ?? 0).toString(16).padStart(2, '0')
+  return {
+    code: 'KDAC_E_NOT_UTF8',
+    detail: `invalid byte 0x${byte} at byte ${bad}`,
+    pos: bytePosOf(buf, bad),
+  }
 }
 
 function bytePosOf(buf: Buffer, offset: number): Pos {
@@ -336,11 +344,6 @@ function bytePosOf(buf: Buffer, offset: number): Pos {
   let column = 1
   for (let i = lineStart; i < offset; i++) if (((buf[i] as number) & 0xc0) !== 0x80) column++
   return { line, column }
-}
-
-function bytePos(buf: Buffer, offset: number): string {
-  const p = bytePosOf(buf, offset)
-  return `byte ${offset} (line ${p.line}, column ${p.column})`
 }
 
 // Only on the error path: isUtf8 says no, this says where.
@@ -430,39 +433,46 @@ class Loader {
     this.sink.error(pos ? { ...err, line: pos.line, column: pos.column } : err)
   }
 
-  pos(offset: number): Pos {
-    return this.lines.pos(offset)
-  }
-
   run(): void {
     const text = this.text
     let first = text.charCodeAt(0) === 0xfeff ? 1 : 0
     while (first < text.length && isWs(text.charCodeAt(first))) first++
     const c = text.charCodeAt(first)
-    if (this.format === 'logs') return this.loadLogs(first)
-    if (this.format === 'json' || c === 123 || c === 91) {
+    if (this.format !== 'logs' && (this.format === 'json' || c === 123 || c === 91)) {
       let value: unknown
       try {
         value = JSON.parse(first === 0 ? text : text.slice(first))
       } catch (e) {
+        // JSON cannot hold a raw NUL, so only a text that failed to parse needs the search.
+        if (this.binary()) return
         if (this.format === 'yaml' && !text.includes(START)) return this.loadYaml(0, text.length)
         if (this.looksLikeStream(e)) return this.loadStream(first)
         return this.jsonError(e, first, text.length)
       }
       return this.emitTop(value, this.jsonDoc(undefined, first, text.length))
     }
+    if (this.binary()) return
+    if (this.format === 'logs') return this.loadLogs(first)
     if (text.includes(START)) return this.loadStream(first)
     if (this.format === 'text') return
     this.loadYaml(0, text.length)
   }
 
+  private binary(): boolean {
+    const nul = this.text.indexOf('\0')
+    if (nul < 0) return false
+    this.fail('KDAC_E_BINARY', `NUL character at offset ${nul}`, this.lines.pos(nul))
+    return true
+  }
+
+  // Cheapest tests first: the message, then markers that a dump shows early, then a full search.
   private looksLikeStream(e: unknown): boolean {
     const t = this.text
     return (
-      t.includes('\n}\n{') ||
-      t.includes('\n}\r\n{') ||
+      (e instanceof Error && e.message.includes('non-whitespace character after JSON')) ||
       t.includes(START) ||
-      (e instanceof Error && e.message.includes('non-whitespace character after JSON'))
+      t.includes('\n}\n{') ||
+      t.includes('\n}\r\n{')
     )
   }
 

@@ -15,6 +15,10 @@
  * double and an int are registered here and give a double, exact for integral values; `/` and
  * `%` are not, because CEL's integer division would silently differ: write `int(x) / 2` or `x / 2.0`.
  *
+ * cel-js differences worth knowing: `has()` takes only a field chain from an identifier
+ * (`has(c.resources.limits)`, not `has(list[0].x)`: use `list[0].?x.hasValue()`), and `matches`
+ * uses JavaScript regular expressions, not RE2.
+ *
  * Helpers, following the Kubernetes CEL quantity library: `quantity(string)`, `isQuantity(string)`,
  * and on a Quantity `asApproximateFloat()`, `asInteger()`, `isInteger()`, `sign()`,
  * `compareTo(q)`, `isGreaterThan(q)`, `isLessThan(q)`, `add(q)`, `sub(q)` (values are doubles).

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -703,6 +703,20 @@ status: {phase: Running}
     await mkdir(suiteFolderOf(file))
     const e = await rejection(loadYamlSuite(file))
     expect(e.message).toContain('phase.tests: has no tests.yaml')
+  })
+})
+
+describe('the documented format', () => {
+  it('loads the example in the header of yaml-detector.ts as written', async () => {
+    const source = await readFile(join(dirname(fileURLToPath(import.meta.url)), 'yaml-detector.ts'), 'utf8')
+    const example = (source.split('```yaml')[1] ?? '').split('```')[0] ?? ''
+    const text = example
+      .split('\n')
+      .map((l) => l.replace(/^ \* ?/, ''))
+      .join('\n')
+    const d = parseYamlDetector(text, 'header-example.yaml')
+    expect(d.meta.id).toBe('container-create-config-error')
+    expect(Object.keys(d.meta.messages)).toEqual(['configError'])
   })
 })
 

@@ -4,49 +4,52 @@
  * ```yaml
  * apiVersion: kubedac.io/v1alpha1
  * kind: Detector
- * metadata:                      # DetectorMeta, minus what spec derives (requires, optional, messages)
- *   id: container-create-config-error      # kebab-case, stable forever
+ * metadata:                    # DetectorMeta, minus what spec derives (requires, optional, messages)
+ *   id: container-create-config-error     # kebab-case, stable forever
  *   title: Container cannot start because its configuration is missing
- *   description: ...             # optional
- *   severity: warning            # critical | warning | info
+ *   description: ...           # optional
+ *   severity: warning          # critical | warning | info
  *   category: pod
  *   remediation: Create the ConfigMap or Secret that container {{container}} of {{name}} refers to.
  *   runbook: docs/detectors/container-create-config-error.md   # optional
- *   references: [https://...]    # optional
- *   params:                      # optional; read as params.<name>
- *     minAge: { default: "5m", description: How long a container may wait before it counts }
- *   rollup: true                 # optional; pod findings roll up to the owning workload
- *   needsManagedFields: false    # optional
- *   deprecated: false            # optional, with replacedBy: <id>
+ *   references: [https://...]  # optional
+ *   params:                    # optional; read as params.<name>
+ *     minWaiting: {default: 5m, description: How long a container must wait before it counts}
+ *   rollup: true               # optional; pod findings roll up to the owning workload
+ *   needsManagedFields: false  # optional
+ *   deprecated: false          # optional, with replacedBy: <id>
  * spec:
- *   match: [v1/Pod]              # kind keys; becomes meta.requires; fires is evaluated per object of each
- *   optional: [v1/Event]         # kinds read when present; declaring an Event kind enables `events`
- *   variables:                   # in order, each may use the earlier ones; lazy, once per object
+ *   match: [v1/Pod]            # kind keys, = meta.requires; fires runs once per object of each kind
+ *   optional: [v1/Event]       # kinds read when present; an Event kind here enables `events`
+ *   variables:                 # in order, each may use earlier ones; lazy, at most once per object
  *     - name: waiting
  *       expression: >-
  *         object.status.?containerStatuses.orValue([])
  *           .filter(c, c.?state.?waiting.?reason.orValue('') == 'CreateContainerConfigError')
- *   fires: size(variables.waiting) > 0        # CEL bool: true when the problem is present
- *   message: Container {{container}} of {{kind}} {{namespace}}/{{name}} cannot start: {{reason}}
- *   messageId: configError       # optional name of that message (default: fires)
- *   # or, for several messages:  messages: {a: ..., b: ...} plus messageIdExpression: CEL giving a key
- *   data:                        # CEL → message and remediation placeholders (`kind`, `name`,
- *     container: variables.waiting[0].name    #  `namespace` are built in)
+ *   fires: size(variables.waiting) > 0    # CEL bool, true when the problem is present
+ *   message: 'Container {{container}} of {{kind}} {{namespace}}/{{name}} cannot start: {{reason}}'
+ *   messageId: configError     # optional name of that message; default `fires`
+ *   # or several messages:  messages: {id: text, ...} with messageIdExpression: <CEL giving an id>
+ *   data:                      # CEL for the placeholders of messages and remediation;
+ *     container: variables.waiting[0].name     # kind, name and namespace are built in
  *     reason: variables.waiting[0].state.waiting.?message.orValue('')
- *   evidence:                    # CEL → the fields that prove the finding (plain JSON in the report)
+ *   evidence:                  # CEL for the fields that prove the finding (plain JSON in reports)
  *     waiting: variables.waiting.map(c, c.state.waiting)
- *   key: variables.waiting[0].name            # optional CEL: tells findings on one object apart
+ *   key: variables.waiting[0].name          # optional CEL: tells findings on one object apart
  * ```
  *
  * Every expression sees `object`, `variables`, `now`, `params`, `cluster` and, when an Event kind
- * is declared, `events` (see cel.ts for types, numbers and helpers). All expressions compile at
- * load: a syntax or type error, a placeholder without data, an unknown `variables.x` or
- * `params.x`, or an unknown field is a load error naming the file, line, column and field path.
+ * is declared, `events` (cel.ts explains types, numbers, helpers and limits). Every expression
+ * compiles at load: a syntax or type error, a placeholder without data, an unknown `variables.x`
+ * or `params.x`, or an unknown field is a load error naming the file, line, column and field path.
+ * YAML reads `: `, ` #` and a leading `{` or `[` as structure, so quote such text (messages with
+ * `{{placeholders}}` after a colon, CEL map literals) or write it as a block scalar (`>-`, `|`).
  *
  * Runtime errors: a failing expression on one object does not stop the others. detect() evaluates
- * every object, reports what fired, and then throws one CelDetectorError (code of the first
- * failure, each failure listed with its field and object). After a few objects exceed the CEL
- * budget it stops early: a runaway expression is runaway on every object.
+ * every object, reports what fired, then throws one CelDetectorError (the first failure's code;
+ * every failure listed with its field and object). It stops early once a few objects exceed the
+ * CEL budget, since a runaway expression is runaway on every object. Missing fields are errors in
+ * CEL, as in Kubernetes: read optional ones with `.?` and `orValue`, or guard with `has()`.
  *
  * Fixtures: `<name>.yaml` has its tests in `<name>.tests/tests.yaml` beside it:
  *
@@ -56,18 +59,19 @@
  *     objects: [bad-pod.yaml]        # files in the folder: YAML or JSON, multi-document, Lists
  *     resources: [{apiVersion: v1, kind: Pod, ...}]                # and/or inline objects
  *     now: "2026-01-01T00:00:00Z"    # optional
- *     params: {minAge: "1m"}         # optional
+ *     params: {minWaiting: 1m}       # optional
  *     data: {some-key: ...}          # optional collector data
- *     expect:
+ *     expect:                        # Kind/namespace/name, or Kind/name if cluster-scoped
  *       - {object: Pod/default/web, result: fires, messageId: configError, data: {container: app}, key: app}
- *       - {object: Pod/default/ok, result: quiet}    # Kind/namespace/name, or Kind/name if cluster-scoped
+ *       - {object: Pod/default/ok, result: quiet}
  *   - name: is skipped when pods were not collected
  *     objects: [only-nodes.yaml]
  *     result: skip
  * ```
  * A case expecting any `fires` is an invalid case (exactly those findings, on the object a pod
- * rolls up to); one with only `quiet` is a valid case; `result: skip` is a skip case. Every
- * object named must be among the case's objects, and every fixture file must be used.
+ * rolls up to); one with only `quiet` is a valid case; `result: skip` is a skip case. `messageId`
+ * may be left out when the detector has one message; `data` names spec.data keys. Every object
+ * named must be among the case's objects, and every YAML/JSON file in the folder must be used.
  */
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
@@ -309,6 +313,12 @@ function needString(src: YamlSource, path: Path, v: unknown, required = true): s
   return v as string
 }
 
+// `fires: true` or `count: 3` are CEL too, though YAML reads them as a boolean or a number.
+function needExpr(src: YamlSource, path: Path, v: unknown): string {
+  if (typeof v === 'boolean' || typeof v === 'number') return String(v)
+  return needString(src, path, v) as string
+}
+
 function needStringList(src: YamlSource, path: Path, v: unknown): string[] | undefined {
   if (v === undefined || v === null) return undefined
   if (!Array.isArray(v)) src.fail(path, 'must be a list')
@@ -459,7 +469,7 @@ function exprMap(src: YamlSource, path: Path, v: unknown): [string, string][] {
   if (!isMap(v)) src.fail(path, 'must map names to CEL expressions')
   return Object.entries(v as Record<string, unknown>).map(([k, x]) => {
     if (!IDENT.test(k)) src.fail([...path, k], 'must be an identifier (letters, digits, _)')
-    return [k, needString(src, [...path, k], x) as string]
+    return [k, needExpr(src, [...path, k], x)]
   })
 }
 
@@ -567,24 +577,19 @@ function buildPlan(src: YamlSource): Plan {
       const name = needString(src, [...at, 'name'], entry.name) as string
       if (!IDENT.test(name)) src.fail([...at, 'name'], 'must be an identifier (letters, digits, _)')
       if (variables.some((x) => x.name === name)) src.fail([...at, 'name'], `${name} is defined twice`)
-      const text = needString(src, [...at, 'expression'], entry.expression) as string
+      const text = needExpr(src, [...at, 'expression'], entry.expression)
       const known = variables.map((x) => x.name)
       variables.push({ name, expr: compile([...at, 'expression'], text, known) })
     })
   }
   const allVars = variables.map((v) => v.name)
-  const fires = compile(
-    [...S, 'fires'],
-    needString(src, [...S, 'fires'], spec.fires, true) as string,
-    allVars,
-    ['bool'],
-  )
+  const fires = compile([...S, 'fires'], needExpr(src, [...S, 'fires'], spec.fires), allVars, ['bool'])
   const messageIdExpr =
     spec.messageIdExpression === undefined
       ? undefined
       : compile(
           [...S, 'messageIdExpression'],
-          needString(src, [...S, 'messageIdExpression'], spec.messageIdExpression) as string,
+          needExpr(src, [...S, 'messageIdExpression'], spec.messageIdExpression),
           allVars,
           ['string'],
         )
@@ -600,7 +605,7 @@ function buildPlan(src: YamlSource): Plan {
   const key =
     spec.key === undefined
       ? undefined
-      : compile([...S, 'key'], needString(src, [...S, 'key'], spec.key) as string, allVars)
+      : compile([...S, 'key'], needExpr(src, [...S, 'key'], spec.key), allVars)
 
   // Every placeholder must have a value, or the finding would show `{{x}}` to a user.
   const dataKeys = new Set([...BUILTIN_PLACEHOLDERS, ...data.map(([k]) => k)])

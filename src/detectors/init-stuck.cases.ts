@@ -91,6 +91,19 @@ export default defineCases(detector, {
       now: NOW,
       objects: [{ ...pod('p1', { spec: SPEC }), status: undefined }],
     },
+    {
+      name: 'does not fire when the init container cannot be created (container-create-error reports that)',
+      now: NOW,
+      objects: [
+        initializing([
+          containerStatus('wait-for-db', {
+            waiting: 'CreateContainerConfigError',
+            message: 'secret "db-credentials" not found',
+          }),
+          pendingMigrate,
+        ]),
+      ],
+    },
   ],
   invalid: [
     {
@@ -123,13 +136,12 @@ export default defineCases(detector, {
       ],
     },
     {
-      name: 'fires with waiting when the init container cannot be created',
+      name: 'fires with waiting when the init container has been creating for half an hour',
       now: NOW,
       objects: [
         initializing([
           containerStatus('wait-for-db', {
-            waiting: 'CreateContainerConfigError',
-            message: 'secret "db-credentials" not found',
+            waiting: 'ContainerCreating',
           }),
           pendingMigrate,
         ]),
@@ -138,7 +150,7 @@ export default defineCases(detector, {
         {
           object: { kind: 'Pod', namespace: 'default', name: 'p1' },
           messageId: 'waiting',
-          data: { container: 'wait-for-db', reason: 'CreateContainerConfigError' },
+          data: { container: 'wait-for-db', reason: 'ContainerCreating' },
         },
       ],
     },

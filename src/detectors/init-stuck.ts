@@ -11,8 +11,14 @@ import {
   type ContainerStatus,
 } from './lib/k8s.js'
 
-// Waiting reasons that other detectors own: a crash loop (container-crashloop) and image pulls (image-pull-failure).
+// Waiting reasons that other detectors own: a crash loop (container-crashloop), image pulls
+// (image-pull-failure) and containers that cannot be created (container-create-error).
 const OWNED_ELSEWHERE = new Set([
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'PreCreateHookError',
+  'PreStartHookError',
   'CrashLoopBackOff',
   'ErrImagePull',
   'ImagePullBackOff',

@@ -43,7 +43,6 @@ describe('kubedac scan on the example fleet', () => {
         'staging-us-2 warning deployment-progress-deadline Deployment reports/renderer',
         'staging-us-2 warning deployment-replica-failure Deployment payments/ledger',
         'staging-us-2 warning hpa-metrics-unavailable HorizontalPodAutoscaler catalog/search',
-        'staging-us-2 warning hpa-metrics-unavailable HorizontalPodAutoscaler catalog/api',
         'staging-us-2 warning hpa-missing-resource-requests HorizontalPodAutoscaler catalog/api',
         'staging-us-2 warning init-stuck Deployment data/migrator',
         'staging-us-2 warning job-failed Job reports/nightly-report-29377440',
