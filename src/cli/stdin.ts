@@ -1,6 +1,6 @@
-/** Reads all of standard input as UTF-8 text. */
-export async function readStdin(): Promise<string> {
+/** Reads all of standard input as bytes; the loader checks the encoding as it does for files. */
+export async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
 }

@@ -10,8 +10,8 @@ export interface ClusterTarget {
   source: string
   /** Files and folders to read for this cluster (offline inputs). */
   paths?: string[]
-  /** Text already read from stdin. */
-  stdin?: string
+  /** What was read from stdin (bytes, so the loader can check the encoding as it does for files). */
+  stdin?: Buffer | string
   /** Labels from the inventory (team, env, tier…). */
   labels?: Record<string, string>
 }

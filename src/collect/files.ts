@@ -180,16 +180,19 @@ export const filesCollector = defineCollector({
     if (ctx.signal) opts.signal = ctx.signal
     if (ctx.cluster.paths?.length) await loadPaths(ctx.cluster.paths, ctx.sink, opts)
     if (ctx.cluster.stdin !== undefined) {
-      const limit = DEFAULT_MAX_BYTES
-      const text = ctx.cluster.stdin
-      const bytes = text.length * 3 > limit ? Buffer.byteLength(text) : text.length
-      if (bytes > limit)
-        ctx.sink.error({
-          source: STDIN,
-          code: 'KDAC_E_OVERSIZE',
-          message: `${STDIN}: ${ERRORS.KDAC_E_OVERSIZE}: ${formatBytes(bytes)} exceeds the limit of ${formatBytes(limit)}`,
-        })
-      else loadText(text, STDIN, ctx.sink, { ...opts, format: 'auto' })
+      const input = ctx.cluster.stdin
+      if (typeof input !== 'string') loadBuffer(input, STDIN, ctx.sink, { ...opts, format: 'auto' })
+      else {
+        const limit = DEFAULT_MAX_BYTES
+        const bytes = input.length * 3 > limit ? Buffer.byteLength(input) : input.length
+        if (bytes > limit)
+          ctx.sink.error({
+            source: STDIN,
+            code: 'KDAC_E_OVERSIZE',
+            message: `${STDIN}: ${ERRORS.KDAC_E_OVERSIZE}: ${formatBytes(bytes)} exceeds the limit of ${formatBytes(limit)}`,
+          })
+        else loadText(input, STDIN, ctx.sink, { ...opts, format: 'auto' })
+      }
     }
   },
 })

@@ -10,7 +10,7 @@ export interface ResolveOptions {
   /** Names the one cluster that every input then belongs to. */
   cluster?: string
   /** Reads standard input (called at most once). */
-  stdin?: () => Promise<string>
+  stdin?: () => Promise<Buffer | string>
 }
 
 /** Turns CLI inputs (files, folders, `-`) into clusters to scan, sorted by name; missing inputs become errors. */
@@ -22,7 +22,7 @@ export async function resolveTargets(
   const errors: ScanError[] = []
   const fail = (source: string, code: ErrorCode, detail?: string) =>
     errors.push({ source, code, message: `${source}: ${ERRORS[code]}${detail ? `: ${detail}` : ''}` })
-  const add = (name: string, source: string, part: { path?: string; stdin?: string }) => {
+  const add = (name: string, source: string, part: { path?: string; stdin?: Buffer | string }) => {
     const chosen = opts.cluster ?? name
     let t = targets.get(chosen)
     if (!t) targets.set(chosen, (t = { name: chosen, source }))
@@ -31,7 +31,7 @@ export async function resolveTargets(
       t.paths ??= []
       if (!t.paths.includes(part.path)) t.paths.push(part.path)
     }
-    if (part.stdin !== undefined) t.stdin = t.stdin === undefined ? part.stdin : `${t.stdin}\n${part.stdin}`
+    if (part.stdin !== undefined) t.stdin = part.stdin
   }
 
   let stdinRead = false

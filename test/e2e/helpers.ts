@@ -19,7 +19,7 @@ export interface Run {
 /** Runs the built `kubedac` binary as a user would, from the repository root. */
 export function kubedac(
   args: string[],
-  opts: { input?: string; cwd?: string; env?: Record<string, string> } = {},
+  opts: { input?: string | Buffer; cwd?: string; env?: Record<string, string> } = {},
 ): Run {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? ROOT,

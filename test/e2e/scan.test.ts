@@ -166,6 +166,14 @@ describe('kubedac scan on broken and mixed input', () => {
     expect(report.findings.map((f) => f.detector)).toContain('cluster-idle')
   })
 
+  it('checks the encoding of stdin like that of a file', () => {
+    const r = kubedac(['scan', '-'], {
+      input: Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n', 'latin1'),
+    })
+    expect(r.code).toBe(2)
+    expect(r.stdout + r.stderr).toMatch(/stdin.*UTF-8/)
+  })
+
   it('judges time-based rules at --now', () => {
     // Five minutes after the migrator pod started, its init container is not yet "stuck".
     const early = json([join(FLEET, 'staging-us-2'), '--now', '2026-11-24T08:35:00Z']).report
