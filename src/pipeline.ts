@@ -65,7 +65,7 @@ export async function collectCluster(
   const builder = new SnapshotBuilder(target.name, { keepManagedFields })
   const errors: ScanError[] = []
   const sink: CollectSink = {
-    object: (obj) => builder.add(obj),
+    object: (obj, source) => builder.add(obj, source),
     collected: (k) => builder.markCollected(k),
     data: (k, v) => builder.setData(k, v),
     log: (l) => builder.addLog(l),

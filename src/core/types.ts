@@ -70,6 +70,8 @@ export interface Finding {
   remediation: string
   runbook: string
   fingerprint: string
+  /** Where the object was read from (a file), for SARIF locations; not part of the JSON report. */
+  source?: string
 }
 
 /** A problem met while reading input or running a detector; never fatal to the scan. */

@@ -74,7 +74,12 @@ export function runDetectors(
     result.evaluated.set(meta.id, counter.n)
     if (undeclared.size) result.undeclared.set(meta.id, undeclared)
     const rolled = rollUp(raw, meta.rollup === false ? undefined : (pod) => snapshot.rootOwner(pod))
-    for (const f of rolled) result.findings.push(f)
+    for (const f of rolled) {
+      const obj = snapshot.get(`${f.object.apiVersion}/${f.object.kind}`, f.object.namespace, f.object.name)
+      const source = obj && snapshot.sourceOf(obj)
+      if (source !== undefined) f.source = source
+      result.findings.push(f)
+    }
   }
   return result
 }
@@ -192,6 +197,7 @@ function guardedView(
       return s.data(key)
     },
     logs: (ns, pod) => s.logs(ns, pod),
+    sourceOf: (o) => s.sourceOf(o),
     kinds: () => s.kinds(),
   }
 }

@@ -55,6 +55,8 @@ export interface Snapshot {
   data<T = unknown>(key: string): T | undefined
   /** Pod logs carried by the input (a `cluster-info dump`), if any. */
   logs(namespace?: string, pod?: string): readonly PodLog[]
+  /** The file (or API) an object was read from, when the collector said. */
+  sourceOf(obj: KubeObject): string | undefined
   /** Number of objects held. */
   readonly size: number
   /** Version-free kinds held, with counts. */
@@ -74,6 +76,7 @@ export class SnapshotBuilder {
   private readonly collected = new Set<string>()
   private readonly dataMap = new Map<string, unknown>()
   private readonly podLogs: PodLog[] = []
+  private readonly sources = new Map<KubeObject, string>()
   private readonly keepManagedFields: boolean
   private newest = ''
   private count = 0
@@ -85,7 +88,7 @@ export class SnapshotBuilder {
   }
 
   /** Adds an object; returns false when the same object (kind, namespace, name) was already added. */
-  add(obj: KubeObject): boolean {
+  add(obj: KubeObject, source?: string): boolean {
     const meta = obj.metadata
     const gk = groupKind(obj.apiVersion, obj.kind)
     let idx = this.kinds.get(gk)
@@ -102,6 +105,7 @@ export class SnapshotBuilder {
     if (!this.keepManagedFields && meta.managedFields !== undefined) delete meta.managedFields
     idx.byName.set(key, obj)
     idx.all.push(obj)
+    if (source !== undefined) this.sources.set(obj, source)
     let nsList = idx.byNs.get(ns)
     if (!nsList) idx.byNs.set(ns, (nsList = []))
     nsList.push(obj)
@@ -158,6 +162,7 @@ export class SnapshotBuilder {
       this.collected,
       this.dataMap,
       this.podLogs,
+      this.sources,
       this.count,
     )
   }
@@ -209,8 +214,13 @@ class IndexedSnapshot implements Snapshot {
     private readonly collected: Set<string>,
     private readonly dataMap: Map<string, unknown>,
     private readonly podLogs: PodLog[],
+    private readonly sources: Map<KubeObject, string>,
     readonly size: number,
   ) {}
+
+  sourceOf(obj: KubeObject): string | undefined {
+    return this.sources.get(obj)
+  }
 
   list(kind: KindKey, namespace?: string): readonly KubeObject[] {
     const k = this.idx.get(groupKindOfKey(kind))
