@@ -46,7 +46,8 @@ export default defineDetector({
     if (nodes.length === 0) return
     const system = new Set(paramList(params.systemNamespaces))
     const prefixes = paramList(params.systemNamespacePrefixes)
-    const isSystem = (ns: string) => system.has(ns) || prefixes.some((p) => ns.startsWith(p))
+    const isSystem = (ns: unknown) =>
+      typeof ns === 'string' && (system.has(ns) || prefixes.some((p) => ns.startsWith(p)))
     const podsByNamespace: Record<string, number> = {}
     let finishedAppPods = 0
     for (const pod of snapshot.list('v1/Pod')) {

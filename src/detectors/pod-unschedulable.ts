@@ -164,8 +164,8 @@ export default defineDetector({
       const event: KubeObject | undefined = withEvents
         ? lastEventWithReason(snapshot.eventsFor(pod), ['FailedScheduling'])
         : undefined
-      const text =
-        cond.message ?? ((event as Record<string, unknown> | undefined)?.message as string | undefined) ?? ''
+      const eventMessage = (event as Record<string, unknown> | undefined)?.message
+      const text = cond.message ?? (typeof eventMessage === 'string' ? eventMessage : '')
       const { total, clauses } = parseSchedulerMessage(text)
 
       const data: Record<string, string | number> = {

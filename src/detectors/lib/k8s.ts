@@ -19,7 +19,10 @@ export interface Condition {
 /** The object's `status.conditions`, or an empty list. */
 export function conditionsOf(obj: KubeObject): Condition[] {
   const c = obj.status?.conditions
-  return Array.isArray(c) ? c.filter((x): x is Condition => !!x && typeof x.type === 'string') : []
+  if (!Array.isArray(c)) return []
+  const out: Condition[] = []
+  for (const x of c) if (x && typeof x.type === 'string') out.push(wellTyped(x))
+  return out
 }
 
 /** One condition by type. */
@@ -27,8 +30,29 @@ export function conditionOf(obj: KubeObject, type: string): Condition | undefine
   // A loop rather than conditionsOf().find(): it runs once per pod on fleets of many pods.
   const list = obj.status?.conditions
   if (!Array.isArray(list)) return undefined
-  for (const c of list) if (c && c.type === type && typeof c.type === 'string') return c as Condition
+  for (const c of list) if (c && c.type === type) return wellTyped(c)
   return undefined
+}
+
+const CONDITION_TEXT = [
+  'status',
+  'reason',
+  'message',
+  'lastTransitionTime',
+  'lastHeartbeatTime',
+  'lastUpdateTime',
+]
+
+// A hand-written manifest can hold anything: a field of the wrong type reads as absent, so no
+// detector trips over it. Copies only in that rare case.
+function wellTyped(c: Loose): Condition {
+  for (const f of CONDITION_TEXT)
+    if (c[f] !== undefined && typeof c[f] !== 'string') {
+      const copy: Loose = { type: c.type }
+      for (const g of CONDITION_TEXT) if (typeof c[g] === 'string') copy[g] = c[g]
+      return copy as Condition
+    }
+  return c as Condition
 }
 
 /** Milliseconds from an RFC 3339 time to `now`; undefined when the time is missing or unreadable. */
@@ -98,8 +122,8 @@ export function podTemplateSpecOf(obj: KubeObject): Loose {
 }
 
 /** Shortens a message for evidence so a long kubelet message cannot bloat a report. */
-export function clip(text: string | undefined, max = 300): string | undefined {
-  if (text === undefined) return undefined
+export function clip(text: unknown, max = 300): string | undefined {
+  if (typeof text !== 'string') return undefined
   return text.length > max ? text.slice(0, max) + '…' : text
 }
 
