@@ -1,3 +1,4 @@
+import { parseQuantity as parseQuantityText } from '../../core/quantity.js'
 import type { KubeObject } from '../../core/types.js'
 import { eventTime, type Snapshot } from '../../snapshot/snapshot.js'
 
@@ -131,29 +132,7 @@ export function clip(text: unknown, max = 300): string | undefined {
 export function parseQuantity(q: unknown): number {
   if (typeof q === 'number') return q
   if (typeof q !== 'string') return NaN
-  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim())
-  if (!m) return NaN
-  const n = Number(m[1])
-  const suffix: Record<string, number> = {
-    '': 1,
-    n: 1e-9,
-    u: 1e-6,
-    m: 1e-3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    E: 1e18,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-    Pi: 1024 ** 5,
-    Ei: 1024 ** 6,
-  }
-  const f = suffix[m[2] ?? '']
-  return f === undefined ? NaN : n * f
+  return parseQuantityText(q) ?? NaN
 }
 
 /** Events of an object with one of the given reasons, newest last. */
