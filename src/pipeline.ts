@@ -2,6 +2,7 @@ import type { ClusterTarget, Collector, CollectSink } from './collect/define.js'
 import { exclusionFilter, labelsLookup, type Config } from './config/config.js'
 import { errorMessage } from './core/errors.js'
 import { severityRank, type ClusterResult, type Finding, type Report, type ScanError } from './core/types.js'
+import { declaredData } from './detect/define.js'
 import { runDetectors, type ConfiguredDetector } from './detect/engine.js'
 import { SnapshotBuilder, type Snapshot } from './snapshot/snapshot.js'
 
@@ -32,7 +33,7 @@ export interface Collected {
 export function requiredData(detectors: ConfiguredDetector[]): Set<string> {
   const s = new Set<string>()
   for (const { detector } of detectors)
-    for (const k of [...detector.meta.requires, ...(detector.meta.optional ?? [])]) s.add(k)
+    for (const k of declaredData(detector.meta)) s.add(k)
   return s
 }
 

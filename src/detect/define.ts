@@ -40,6 +40,8 @@ export interface DetectorMeta {
   category: Category
   /** Kind keys (`apps/v1/Deployment`) or data keys the detector cannot run without. */
   requires: string[]
+  /** Kinds of which at least one must have been collected (a check of pod templates runs on Deployments or StatefulSets or…). */
+  requiresAny?: string[]
   /** Kinds it reads when present (events, for evidence); their absence does not skip it. */
   optional?: string[]
   /** Keyed message templates with `{{placeholders}}`. */
@@ -118,12 +120,15 @@ export function validateMeta(meta: DetectorMeta, origin?: string): void {
   if (typeof meta.title !== 'string' || !meta.title.trim()) fail('title', 'is required')
   if (!SEVERITIES.includes(meta.severity)) fail('severity', `must be one of ${SEVERITIES.join(', ')}`)
   if (typeof meta.category !== 'string' || !meta.category) fail('category', 'is required')
+  if (!Array.isArray(meta.requires) || meta.requires.some((r) => typeof r !== 'string'))
+    fail('requires', 'must be a list of kind or data keys')
   if (
-    !Array.isArray(meta.requires) ||
-    meta.requires.length === 0 ||
-    meta.requires.some((r) => typeof r !== 'string')
+    meta.requiresAny !== undefined &&
+    (!Array.isArray(meta.requiresAny) || meta.requiresAny.some((r) => typeof r !== 'string'))
   )
-    fail('requires', 'must list at least one kind or data key')
+    fail('requiresAny', 'must be a list of kind or data keys')
+  if (meta.requires.length === 0 && !meta.requiresAny?.length)
+    fail('requires', 'must list at least one kind or data key (or use requiresAny)')
   if (
     meta.optional !== undefined &&
     (!Array.isArray(meta.optional) || meta.optional.some((r) => typeof r !== 'string'))
@@ -150,6 +155,18 @@ export function defineDetector(d: { meta: DetectorMeta; detect: (ctx: DetectCont
   if (typeof d.detect !== 'function')
     throw new KubedacError('KDAC_E_DETECTOR_INVALID', `${d.meta.id}: detect must be a function`)
   return { meta: d.meta, detect: d.detect }
+}
+
+/** What a detector lacks to run on a snapshot: missing `requires`, or all of `requiresAny`. Empty: it runs. */
+export function missingData(meta: DetectorMeta, has: (key: string) => boolean): string[] {
+  const missing = meta.requires.filter((r) => !has(r))
+  if (meta.requiresAny?.length && !meta.requiresAny.some(has)) missing.push(`one of ${meta.requiresAny.join(', ')}`)
+  return missing
+}
+
+/** Every kind and data key a detector may read. */
+export function declaredData(meta: DetectorMeta): string[] {
+  return [...meta.requires, ...(meta.requiresAny ?? []), ...(meta.optional ?? [])]
 }
 
 /** The runbook path of a detector. */

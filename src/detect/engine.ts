@@ -4,7 +4,15 @@ import type { Finding, KubeObject, ObjectRef, ScanError, Severity } from '../cor
 import { fingerprintOf } from '../findings/finding.js'
 import { rollUp, type RawFinding } from '../findings/rollup.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
-import { renderTemplate, runbookOf, type Detector, type Params, type ReportInput } from './define.js'
+import {
+  declaredData,
+  missingData,
+  renderTemplate,
+  runbookOf,
+  type Detector,
+  type Params,
+  type ReportInput,
+} from './define.js'
 
 /** A detector with its configuration applied. */
 export interface ConfiguredDetector {
@@ -46,12 +54,12 @@ export function runDetectors(
   }
   for (const cd of detectors) {
     const { meta } = cd.detector
-    if (!meta.requires.every((r) => snapshot.has(r))) {
+    if (missingData(meta, (k) => snapshot.has(k)).length) {
       result.skipped.push(meta.id)
       continue
     }
     const declared = new Set<string>()
-    for (const k of [...meta.requires, ...(meta.optional ?? [])]) {
+    for (const k of declaredData(meta)) {
       declared.add(k)
       declared.add(groupKindOfKey(k))
     }
@@ -198,6 +206,9 @@ function guardedView(
     },
     logs: (ns, pod) => s.logs(ns, pod),
     sourceOf: (o) => s.sourceOf(o),
+    // The computation reads through this view, so the first detector to ask must declare its kinds;
+    // the key names what is derived, and every detector using it declares the same kinds.
+    memo: (key, compute) => s.memo(key, compute),
     kinds: () => s.kinds(),
   }
 }

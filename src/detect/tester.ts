@@ -3,7 +3,7 @@ import { groupKind, refOf } from '../core/kinds.js'
 import type { Finding, KubeObject, ObjectRef } from '../core/types.js'
 import { SnapshotBuilder, type Snapshot } from '../snapshot/snapshot.js'
 import type { BaseCase, DetectorSuite, ExpectedFinding, InvalidCase } from './cases.js'
-import { defaultParams, placeholders, type Detector, type ReportInput } from './define.js'
+import { defaultParams, missingData, placeholders, type Detector, type ReportInput } from './define.js'
 import { runDetectors, type DetectResult } from './engine.js'
 
 /** The outcome of one test case. */
@@ -136,7 +136,7 @@ export function runSuite(suite: DetectorSuite): SuiteResult {
       if (type === 'skip') {
         if (!skipped) p.push('expected the detector to be skipped for missing data, but it ran')
       } else if (skipped) {
-        p.push(`was skipped: the case lacks required data (${meta.requires.join(', ')})`)
+        p.push(`was skipped: the case lacks required data (${missingData(meta, (k) => run!.snapshot.has(k)).join(', ')})`)
       } else if ((result.evaluated.get(meta.id) ?? 0) === 0) {
         p.push('evaluated zero objects: the case does not exercise the detector')
       }

@@ -532,7 +532,9 @@ function buildPlan(src: YamlSource): Plan {
       src.fail([...S, 'messageIdExpression'], `is required to choose among the messages (${ids.join(', ')})`)
   } else src.fail([...S, 'message'], 'is required (or spec.messages with spec.messageIdExpression)')
 
-  const meta: DetectorMeta = { ...base, requires: match, messages }
+  // Several kinds in `match` are alternatives: the detector runs on whichever were collected.
+  const meta: DetectorMeta =
+    match.length > 1 ? { ...base, requires: [], requiresAny: match, messages } : { ...base, requires: match, messages }
   if (optional) meta.optional = optional
 
   // Expressions, compiled in file order so the first error reported is the first in the file.

@@ -15,9 +15,26 @@ import nodeNetworkUnavailable from './node-network-unavailable.js'
 import nodeNotReady from './node-not-ready.js'
 import nodePidPressure from './node-pid-pressure.js'
 import podUnschedulable from './pod-unschedulable.js'
+import { detectors as autoscaling } from './registry/autoscaling.js'
+import { detectors as meshGitops } from './registry/mesh-gitops.js'
+import { detectors as networking } from './registry/networking.js'
+import { detectors as nodeFleet } from './registry/node-fleet.js'
+import { detectors as podsWorkloads } from './registry/pods-workloads.js'
+import { detectors as reliability } from './registry/reliability.js'
+import { detectors as schedulingStorage } from './registry/scheduling-storage.js'
+import { detectors as security } from './registry/security.js'
 
 /** The built-in TypeScript detectors, in catalogue order. Every entry has `<id>.cases.ts` and `docs/detectors/<id>.md`. */
 export const builtinTsDetectors: Detector[] = [
+  // Groups are registered in files of their own under registry/, so they can grow side by side.
+  ...nodeFleet,
+  ...podsWorkloads,
+  ...autoscaling,
+  ...schedulingStorage,
+  ...networking,
+  ...security,
+  ...reliability,
+  ...meshGitops,
   // Node health
   nodeNotReady,
   nodeMemoryPressure,

@@ -57,6 +57,11 @@ export interface Snapshot {
   logs(namespace?: string, pod?: string): readonly PodLog[]
   /** The file (or API) an object was read from, when the collector said. */
   sourceOf(obj: KubeObject): string | undefined
+  /**
+   * A value derived from the snapshot, computed once and shared by every detector that asks for the
+   * same key (an index of pod templates, say). `compute` must depend on the snapshot alone.
+   */
+  memo<T>(key: string, compute: () => T): T
   /** Number of objects held. */
   readonly size: number
   /** Version-free kinds held, with counts. */
@@ -220,6 +225,15 @@ class IndexedSnapshot implements Snapshot {
 
   sourceOf(obj: KubeObject): string | undefined {
     return this.sources.get(obj)
+  }
+
+  private readonly memos = new Map<string, unknown>()
+
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T
+    const v = compute()
+    this.memos.set(key, v)
+    return v
   }
 
   list(kind: KindKey, namespace?: string): readonly KubeObject[] {

@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { resolveTargets } from '../../collect/inventory.js'
+import { missingData } from '../../detect/define.js'
 import { collectCluster, requiredData } from '../../pipeline.js'
 import { loadRegistry, parseNow } from '../context.js'
 import { readStdin } from '../stdin.js'
@@ -57,7 +58,7 @@ export function planCommand(): Command {
           const run: string[] = []
           const skipped: { id: string; missing: string[] }[] = []
           for (const { detector } of reg.enabled) {
-            const missing = detector.meta.requires.filter((r) => !snapshot.has(r))
+            const missing = missingData(detector.meta, (k) => snapshot.has(k))
             if (missing.length) skipped.push({ id: detector.meta.id, missing })
             else run.push(detector.meta.id)
           }
