@@ -3,6 +3,7 @@
 // output is committed so the README's first command needs no generation step.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { stringify } from 'yaml'
 
 const root = join(import.meta.dirname, '..', 'examples', 'fleet')
@@ -32,7 +33,7 @@ const typed = (kind, apiVersion, items) => ({
   metadata: { resourceVersion: String(100000 + seq) },
 })
 
-function node(
+export function node(
   cluster,
   name,
   {
@@ -129,7 +130,7 @@ function node(
   }
 }
 
-function deploymentSet(
+export function deploymentSet(
   ns,
   name,
   {
@@ -395,7 +396,7 @@ function deploymentSet(
   return { dep, rs, podFor, container, rsName }
 }
 
-function service(ns, name, selector, port = 80) {
+export function service(ns, name, selector, port = 80) {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -422,7 +423,7 @@ function service(ns, name, selector, port = 80) {
   }
 }
 
-function event(
+export function event(
   ns,
   involved,
   reason,
@@ -461,7 +462,7 @@ function event(
 }
 
 /** System add-ons every healthy cluster has: CoreDNS, metrics-server, kube-proxy. */
-function systemAddons(nodes, created) {
+export function systemAddons(nodes, created) {
   const coredns = deploymentSet('kube-system', 'coredns', {
     replicas: 2,
     image: 'registry.k8s.io/coredns/coredns:v1.11.1',
@@ -1292,8 +1293,11 @@ function devIdle3() {
   writeFileSync(join(dir, 'cluster-info.dump'), out)
 }
 
-rmSync(root, { recursive: true, force: true })
-prodEu1()
-stagingUs2()
-devIdle3()
-console.log(`wrote ${root}`)
+// The builders above are shared with scripts/gen-healthy-fixture.mjs; only a direct run writes the fleet.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  rmSync(root, { recursive: true, force: true })
+  prodEu1()
+  stagingUs2()
+  devIdle3()
+  console.log(`wrote ${root}`)
+}
