@@ -595,7 +595,7 @@ export function systemAddons(nodes, created) {
     daemonsets: [ds],
     pods,
     services: [
-      service('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns' }, 53),
+      service('kube-system', 'kube-dns', { 'app.kubernetes.io/name': 'coredns' }, 53),
       service('kube-system', 'metrics-server', { 'app.kubernetes.io/name': 'metrics-server' }, 443),
     ],
   }

@@ -207,6 +207,19 @@ const freshPod = frontend.podFor(3, {
   state: { waiting: { reason: 'ContainerCreating' } },
 })
 freshPod.status.phase = 'Pending'
+// Created after injection, like its siblings: the same containers and the injector's annotations.
+freshPod.spec = {
+  ...freshPod.spec,
+  containers: frontendPods[0].spec.containers,
+  topologySpreadConstraints: frontendPods[0].spec.topologySpreadConstraints,
+  securityContext: frontendPods[0].spec.securityContext,
+  automountServiceAccountToken: false,
+}
+freshPod.metadata.annotations = { ...frontendPods[0].metadata.annotations }
+freshPod.metadata.labels = {
+  ...frontendPods[0].metadata.labels,
+  'pod-template-hash': frontendPods[0].metadata.labels['pod-template-hash'],
+}
 freshPod.status.containerStatuses = freshPod.status.containerStatuses.slice(0, 1)
 freshPod.status.containerStatuses.push({
   image: `docker.io/istio/proxyv2:${ISTIO}`,
@@ -1067,7 +1080,6 @@ const apiServices = [
   },
 ]
 const kubeDns = sys.services.find((s) => s.metadata.name === 'kube-dns')
-kubeDns.spec.selector = { 'app.kubernetes.io/name': 'coredns' }
 const metricsSvc = sys.services.find((s) => s.metadata.name === 'metrics-server')
 const systemObjects = [
   namespace('default'),

@@ -1,6 +1,7 @@
 import type { ClusterTarget, Collector, CollectSink } from './collect/define.js'
 import { exclusionFilter, labelsLookup, type Config } from './config/config.js'
 import { errorMessage } from './core/errors.js'
+import { groupKindOfKey } from './core/kinds.js'
 import { severityRank, type ClusterResult, type Finding, type Report, type ScanError } from './core/types.js'
 import { declaredData } from './detect/define.js'
 import { runDetectors, type ConfiguredDetector } from './detect/engine.js'
@@ -32,8 +33,7 @@ export interface Collected {
 /** Everything enabled detectors need, so collectors can fetch only that. */
 export function requiredData(detectors: ConfiguredDetector[]): Set<string> {
   const s = new Set<string>()
-  for (const { detector } of detectors)
-    for (const k of declaredData(detector.meta)) s.add(k)
+  for (const { detector } of detectors) for (const k of declaredData(detector.meta)) s.add(k)
   return s
 }
 
@@ -62,8 +62,13 @@ export async function collectCluster(
   detectors: ConfiguredDetector[],
   now?: Date,
 ): Promise<Collected> {
-  const keepManagedFields = detectors.some((d) => d.detector.meta.needsManagedFields)
-  const builder = new SnapshotBuilder(target.name, { keepManagedFields })
+  // Only the kinds that detectors needing managedFields read keep them.
+  const managedKinds = new Set<string>()
+  for (const { detector } of detectors)
+    if (detector.meta.needsManagedFields)
+      for (const k of declaredData(detector.meta)) managedKinds.add(groupKindOfKey(k))
+  const keepManagedFields = managedKinds.size > 0
+  const builder = new SnapshotBuilder(target.name, { keepManagedFields: managedKinds })
   const errors: ScanError[] = []
   const sink: CollectSink = {
     object: (obj, source) => builder.add(obj, source),

@@ -100,12 +100,37 @@ export function placeholders(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] as string)
 }
 
+type Part = string | { name: string; whole: string }
+
+// Templates are few and findings many: split each template once, then fill by concatenation.
+const compiled = new Map<string, Part[]>()
+
+function partsOf(template: string): Part[] {
+  let parts = compiled.get(template)
+  if (parts) return parts
+  parts = []
+  let last = 0
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    if (m.index > last) parts.push(template.slice(last, m.index))
+    parts.push({ name: m[1] as string, whole: m[0] })
+    last = m.index + m[0].length
+  }
+  if (last < template.length) parts.push(template.slice(last))
+  compiled.set(template, parts)
+  return parts
+}
+
 /** Fills `{{name}}` placeholders; an unknown one is left as it is, so tests can see it. */
 export function renderTemplate(template: string, data: Record<string, unknown> | undefined): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => {
-    const v = data?.[name]
-    return v === undefined || v === null ? whole : String(v)
-  })
+  let out = ''
+  for (const p of partsOf(template)) {
+    if (typeof p === 'string') out += p
+    else {
+      const v = data?.[p.name]
+      out += v === undefined || v === null ? p.whole : String(v)
+    }
+  }
+  return out
 }
 
 /** Checks a detector's metadata; throws a KDAC_E_DETECTOR_INVALID naming the field. */
@@ -160,7 +185,8 @@ export function defineDetector(d: { meta: DetectorMeta; detect: (ctx: DetectCont
 /** What a detector lacks to run on a snapshot: missing `requires`, or all of `requiresAny`. Empty: it runs. */
 export function missingData(meta: DetectorMeta, has: (key: string) => boolean): string[] {
   const missing = meta.requires.filter((r) => !has(r))
-  if (meta.requiresAny?.length && !meta.requiresAny.some(has)) missing.push(`one of ${meta.requiresAny.join(', ')}`)
+  if (meta.requiresAny?.length && !meta.requiresAny.some(has))
+    missing.push(`one of ${meta.requiresAny.join(', ')}`)
   return missing
 }
 

@@ -136,7 +136,9 @@ export function runSuite(suite: DetectorSuite): SuiteResult {
       if (type === 'skip') {
         if (!skipped) p.push('expected the detector to be skipped for missing data, but it ran')
       } else if (skipped) {
-        p.push(`was skipped: the case lacks required data (${missingData(meta, (k) => run!.snapshot.has(k)).join(', ')})`)
+        p.push(
+          `was skipped: the case lacks required data (${missingData(meta, (k) => run!.snapshot.has(k)).join(', ')})`,
+        )
       } else if ((result.evaluated.get(meta.id) ?? 0) === 0) {
         p.push('evaluated zero objects: the case does not exercise the detector')
       }

@@ -534,7 +534,9 @@ function buildPlan(src: YamlSource): Plan {
 
   // Several kinds in `match` are alternatives: the detector runs on whichever were collected.
   const meta: DetectorMeta =
-    match.length > 1 ? { ...base, requires: [], requiresAny: match, messages } : { ...base, requires: match, messages }
+    match.length > 1
+      ? { ...base, requires: [], requiresAny: match, messages }
+      : { ...base, requires: match, messages }
   if (optional) meta.optional = optional
 
   // Expressions, compiled in file order so the first error reported is the first in the file.

@@ -41,8 +41,23 @@ const initializing = (
 const waitingForDb = containerStatus('wait-for-db', { running: '2026-03-01T11:35:10Z' })
 const pendingMigrate = containerStatus('migrate', { waiting: 'PodInitializing' })
 
+const noSandbox = initializing([
+  containerStatus('wait-for-db', { waiting: 'PodInitializing' }),
+  pendingMigrate,
+])
+;(noSandbox.status.conditions as Record<string, unknown>[]).push({
+  type: 'PodReadyToStartContainers',
+  status: 'False',
+  lastTransitionTime: '2026-03-01T11:35:00Z',
+})
+
 export default defineCases(detector, {
   valid: [
+    {
+      name: 'does not fire when the pod has no sandbox yet (pod-stuck-creating reports that)',
+      now: NOW,
+      objects: [noSandbox],
+    },
     {
       name: 'does not fire on a Completed init container',
       now: NOW,

@@ -60,6 +60,8 @@ export default defineDetector({
       if (pod.status?.phase !== 'Pending' || pod.metadata.deletionTimestamp) continue
       const cond = conditionOf(pod, 'Initialized')
       if (!cond || cond.status !== 'False') continue
+      // No sandbox yet (network, runtime): pod-stuck-creating names that cause; no init container ran.
+      if (conditionOf(pod, 'PodReadyToStartContainers')?.status === 'False') continue
       const age = ageMs(cond.lastTransitionTime, now)
       if (age !== undefined && age < min) continue
 

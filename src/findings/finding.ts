@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { groupKind } from '../core/kinds.js'
 import type { ObjectRef } from '../core/types.js'
 
@@ -16,5 +16,6 @@ export function fingerprintOf(detector: string, cluster: string, object: ObjectR
     object.name,
     key ?? '',
   ]
-  return createHash('sha256').update(id.join('\u0000')).digest('hex').slice(0, 32)
+  // The one-shot hash is three times faster than createHash(); a library scan makes many findings.
+  return hash('sha256', id.join('\u0000')).slice(0, 32)
 }

@@ -186,3 +186,18 @@ describe('snapshot', () => {
     expect(s.has('cmdb/owners')).toBe(true)
   })
 })
+
+describe('managedFields by kind', () => {
+  it('keeps managedFields only on the kinds asked for', () => {
+    const b = new SnapshotBuilder('c1', { keepManagedFields: new Set(['apps/Deployment']) })
+    const [d] = deployment('web')
+    d!.metadata.managedFields = [{ manager: 'argocd-controller' }]
+    const p = pod('p1')
+    p.metadata.managedFields = [{ manager: 'kubelet' }]
+    b.add(d!)
+    b.add(p)
+    const s = b.build()
+    expect(s.get('apps/v1/Deployment', 'default', 'web')?.metadata.managedFields).toHaveLength(1)
+    expect(s.get('v1/Pod', 'default', 'p1')?.metadata.managedFields).toBeUndefined()
+  })
+})

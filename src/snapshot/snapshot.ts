@@ -82,12 +82,16 @@ export class SnapshotBuilder {
   private readonly dataMap = new Map<string, unknown>()
   private readonly podLogs: PodLog[] = []
   private readonly sources = new Map<KubeObject, string>()
-  private readonly keepManagedFields: boolean
+  private readonly keepManagedFields: boolean | ReadonlySet<string>
   private newest = ''
   private count = 0
   private duplicates = 0
 
-  constructor(cluster: string, options: { keepManagedFields?: boolean } = {}) {
+  /**
+   * `keepManagedFields`: true keeps `metadata.managedFields` on every object; a set of version-free
+   * kinds (`apps/Deployment`) keeps them only there (they are half an object's metadata).
+   */
+  constructor(cluster: string, options: { keepManagedFields?: boolean | ReadonlySet<string> } = {}) {
     this.cluster = cluster
     this.keepManagedFields = options.keepManagedFields ?? false
   }
@@ -101,13 +105,15 @@ export class SnapshotBuilder {
       idx = { all: [], byNs: new Map(), byName: new Map() }
       this.kinds.set(gk, idx)
     }
-    const ns = meta.namespace ?? ''
+    // Objects that reached the builder without the loader's checks (tests, user collectors) may
+    // carry a namespace of the wrong type: index it as cluster-scoped rather than crash.
+    const ns = typeof meta.namespace === 'string' ? meta.namespace : ''
     const key = ns + '/' + meta.name
     if (idx.byName.has(key)) {
       this.duplicates++
       return false
     }
-    if (!this.keepManagedFields && meta.managedFields !== undefined) delete meta.managedFields
+    if (meta.managedFields !== undefined && !this.keepsManagedFields(gk)) delete meta.managedFields
     idx.byName.set(key, obj)
     idx.all.push(obj)
     if (source !== undefined) this.sources.set(obj, source)
@@ -117,6 +123,11 @@ export class SnapshotBuilder {
     this.count++
     this.noteTimes(obj, gk)
     return true
+  }
+
+  private keepsManagedFields(gk: string): boolean {
+    const k = this.keepManagedFields
+    return k === true || (k !== false && k.has(gk))
   }
 
   /** Records that a kind (or data key) was gathered in full, even if no object of it exists. */
@@ -383,14 +394,19 @@ class IndexedSnapshot implements Snapshot {
     for (const k of this.idx.values()) {
       for (const o of k.all) {
         const uid = o.metadata.uid
-        if (uid) byUid.set(uid, o)
+        if (typeof uid === 'string' && uid) byUid.set(uid, o)
         const refs = o.metadata.ownerReferences
         if (!Array.isArray(refs)) continue
         for (const r of refs) {
-          if (!r || typeof r.name !== 'string') continue
-          if (r.uid) push('uid:' + r.uid, o)
+          if (!r || typeof r.name !== 'string' || typeof r.kind !== 'string') continue
+          if (typeof r.uid === 'string' && r.uid) push('uid:' + r.uid, o)
           // Dumps and rendered manifests often lack uids: fall back to kind + namespace + name.
-          else push('id:' + identityOf(r.apiVersion ?? '', r.kind ?? '', o.metadata.namespace, r.name), o)
+          else
+            push(
+              'id:' +
+                identityOf(typeof r.apiVersion === 'string' ? r.apiVersion : '', r.kind, nsOf(o), r.name),
+              o,
+            )
         }
       }
     }
@@ -400,13 +416,19 @@ class IndexedSnapshot implements Snapshot {
 
   private resolveOwner(child: KubeObject, r: OwnerReference): KubeObject | undefined {
     if (!r || typeof r.name !== 'string' || typeof r.kind !== 'string') return undefined
-    if (r.uid) {
-      const o = this.owners().byUid.get(r.uid)
-      if (o) return o
-    }
-    const key = `${r.apiVersion ?? 'v1'}/${r.kind}`
-    return this.get(key, child.metadata.namespace, r.name) ?? this.get(key, undefined, r.name)
+    // By name first: a map lookup, with no need for the whole-cluster uid index. Only when the uids
+    // disagree is the uid index consulted; hand-made dumps with inconsistent uids still resolve by name.
+    const key = `${typeof r.apiVersion === 'string' ? r.apiVersion : 'v1'}/${r.kind}`
+    const byName = this.get(key, nsOf(child), r.name) ?? this.get(key, undefined, r.name)
+    const uid = typeof r.uid === 'string' && r.uid ? r.uid : undefined
+    if (byName && (!uid || !byName.metadata.uid || byName.metadata.uid === uid)) return byName
+    return (uid ? this.owners().byUid.get(uid) : undefined) ?? byName
   }
+}
+
+function nsOf(o: KubeObject): string | undefined {
+  const ns = o.metadata.namespace
+  return typeof ns === 'string' ? ns : undefined
 }
 
 function buildEventIndex(

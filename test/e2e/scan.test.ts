@@ -38,15 +38,23 @@ describe('kubedac scan on the example fleet', () => {
         'prod-eu-1 critical node-not-ready Node prod-eu-1-node-3',
         'prod-eu-1 warning container-crashloop Deployment shop/checkout',
         'prod-eu-1 warning container-oomkilled Deployment shop/checkout',
+        'prod-eu-1 warning deployment-replicas-unavailable Deployment shop/cart',
+        'prod-eu-1 warning deployment-replicas-unavailable Deployment shop/checkout',
         'prod-eu-1 warning image-pull-failure Deployment shop/cart',
         'prod-eu-1 warning node-memory-pressure Node prod-eu-1-node-2',
+        'prod-eu-1 warning node-unreachable Node prod-eu-1-node-3',
+        'staging-us-2 warning apiservice-unavailable APIService v1beta1.metrics.k8s.io',
+        'staging-us-2 warning cluster-n-1-overcommit Cluster staging-us-2',
         'staging-us-2 warning deployment-progress-deadline Deployment reports/renderer',
         'staging-us-2 warning deployment-replica-failure Deployment payments/ledger',
+        'staging-us-2 warning deployment-replicas-unavailable Deployment data/migrator',
+        'staging-us-2 warning deployment-replicas-unavailable Deployment reports/batch-worker',
         'staging-us-2 warning hpa-metrics-unavailable HorizontalPodAutoscaler catalog/search',
         'staging-us-2 warning hpa-missing-resource-requests HorizontalPodAutoscaler catalog/api',
         'staging-us-2 warning init-stuck Deployment data/migrator',
         'staging-us-2 warning job-failed Job reports/nightly-report-29377440',
         'staging-us-2 warning pod-unschedulable Deployment reports/batch-worker',
+        'staging-us-2 warning quota-exhausted ResourceQuota payments/compute',
       ].sort(),
     )
   })
@@ -95,6 +103,15 @@ describe('kubedac scan on the example fleet', () => {
     expect(quiet.code).toBe(0)
     const strict = kubedac(['scan', join(FLEET, 'staging-us-2'), '--format', 'json', '--fail-on', 'warning'])
     expect(strict.code).toBe(1)
+  })
+
+  it('lists hygiene (info) findings in the table only when asked, and counts them otherwise', () => {
+    const quiet = kubedac(['scan', FLEET]).stdout
+    expect(quiet).toMatch(/\d+ info findings \(hygiene\) not listed; --min-severity info lists them/)
+    expect(quiet).not.toMatch(/^\s+INFO\s/m)
+    const all = kubedac(['scan', FLEET, '--min-severity', 'info']).stdout
+    expect(all).toMatch(/^\s+INFO\s/m)
+    expect(all).not.toContain('not listed')
   })
 
   it('gives the same fingerprints on a second scan', () => {

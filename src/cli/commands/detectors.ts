@@ -18,6 +18,13 @@ function escapeCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 }
 
+function readsCell(d: Detector): string {
+  const code = (r: string) => '`' + r + '`'
+  const all = d.meta.requires.map(code)
+  if (d.meta.requiresAny?.length) all.push(`any of ${d.meta.requiresAny.map(code).join(', ')}`)
+  return all.join('; ')
+}
+
 /** The detector catalogue as Markdown (the source of docs/detectors.md). */
 export function detectorsMarkdown(ds: Detector[]): string {
   const lines = [
@@ -32,7 +39,7 @@ export function detectorsMarkdown(ds: Detector[]): string {
   ]
   for (const d of ds)
     lines.push(
-      `| [${d.meta.id}](detectors/${d.meta.id}.md) | ${d.meta.severity} | ${d.meta.category} | ${escapeCell(d.meta.title)} | ${d.meta.requires.map((r) => '`' + r + '`').join(', ')} |`,
+      `| [${d.meta.id}](detectors/${d.meta.id}.md) | ${d.meta.severity} | ${d.meta.category} | ${escapeCell(d.meta.title)} | ${readsCell(d)} |`,
     )
   return lines.join('\n') + '\n'
 }
@@ -41,7 +48,8 @@ function explainText(d: Detector): string {
   const m = d.meta
   const out = [`${m.id}  (${m.severity}, ${m.category})`, m.title, '']
   if (m.description) out.push(m.description, '')
-  out.push(`Requires: ${m.requires.join(', ')}`)
+  out.push(`Requires: ${m.requires.join(', ') || 'nothing in particular'}`)
+  if (m.requiresAny?.length) out.push(`Requires one of: ${m.requiresAny.join(', ')}`)
   if (m.optional?.length) out.push(`Reads when present: ${m.optional.join(', ')}`)
   out.push('', 'Messages:')
   for (const [k, v] of Object.entries(m.messages)) out.push(`  ${k}: ${v}`)

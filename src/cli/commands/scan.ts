@@ -11,6 +11,21 @@ import { readStdin } from '../stdin.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
 
+/** One line on the info (hygiene) findings a table leaves out, with the detectors that gave most. */
+export function infoSummary(report: Report): string {
+  const counts = new Map<string, number>()
+  for (const f of report.findings)
+    if (f.severity === 'info') counts.set(f.detector, (counts.get(f.detector) ?? 0) + 1)
+  const total = [...counts.values()].reduce((a, b) => a + b, 0)
+  if (total === 0) return ''
+  const top = [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 5)
+    .map(([id, n]) => `${id} ${n}`)
+    .join(', ')
+  return `${total} info findings (hygiene) not listed; --min-severity info lists them (most: ${top}).\n`
+}
+
 /** `kubedac scan`: collect, detect, report; exit 0/1 by --fail-on, 2 when nothing could be scanned. */
 export function scanCommand(): Command {
   return new Command('scan')
@@ -50,7 +65,7 @@ Examples:
   kubedac scan dump/ --disable security --now 2026-03-01T12:00:00Z
 Exit codes: 0 no finding at or above --fail-on; 1 some; 2 usage or input errors with nothing scanned.`,
     )
-    .action(async (inputs: string[], o) => {
+    .action(async (inputs: string[], o, command: Command) => {
       const now = parseNow(o.now)
       if (!Number.isInteger(o.concurrency) || o.concurrency < 1)
         throw new KubedacError('KDAC_E_USAGE', '--concurrency must be a whole number of at least 1')
@@ -86,16 +101,19 @@ Exit codes: 0 no finding at or above --fail-on; 1 some; 2 usage or input errors 
         },
       })
       bar?.stop()
-      const min = o.minSeverity as Severity
+      // A terminal shows what needs action; hygiene (info) is counted unless asked for by name.
+      const hideInfo = o.format === 'table' && command.getOptionValueSource('minSeverity') === 'default'
+      const min: Severity = hideInfo ? 'warning' : (o.minSeverity as Severity)
       const shown: Report = {
         ...report,
         findings: report.findings.filter((f) => severityRank(f.severity) >= severityRank(min)),
       }
-      const text = renderReport(o.format as ReportFormat, shown, {
+      let text = renderReport(o.format as ReportFormat, shown, {
         detectors: new Map(reg.all.map((d) => [d.meta.id, d.meta])),
         color: !o.output && o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR,
         toolVersion: VERSION,
       })
+      if (hideInfo) text = text.replace(/\n*$/, '\n') + infoSummary(report)
       if (o.output) await writeFile(o.output, text)
       else process.stdout.write(text.endsWith('\n') ? text : text + '\n')
       const objects = report.clusters.reduce((n, c) => n + c.objects, 0)

@@ -57,8 +57,8 @@ function wellTyped(c: Loose): Condition {
 }
 
 /** Milliseconds from an RFC 3339 time to `now`; undefined when the time is missing or unreadable. */
-export function ageMs(time: string | undefined, now: Date): number | undefined {
-  if (!time) return undefined
+export function ageMs(time: unknown, now: Date): number | undefined {
+  if (typeof time !== 'string' || !time) return undefined
   const t = Date.parse(time)
   return Number.isNaN(t) ? undefined : now.getTime() - t
 }
