@@ -81,13 +81,10 @@ export function runDetectors(
     }
     result.evaluated.set(meta.id, counter.n)
     if (undeclared.size) result.undeclared.set(meta.id, undeclared)
-    const rolled = rollUp(raw, meta.rollup === false ? undefined : (pod) => snapshot.rootOwner(pod))
-    for (const f of rolled) {
-      const obj = snapshot.get(`${f.object.apiVersion}/${f.object.kind}`, f.object.namespace, f.object.name)
-      const source = obj && snapshot.sourceOf(obj)
-      if (source !== undefined) f.source = source
-      result.findings.push(f)
-    }
+    const rolled = rollUp(raw, meta.rollup === false ? undefined : (pod) => snapshot.rootOwner(pod), (o) =>
+      snapshot.sourceOf(o),
+    )
+    for (const f of rolled) result.findings.push(f)
   }
   return result
 }

@@ -19,22 +19,27 @@ export interface RawFinding {
 export function rollUp(
   raw: RawFinding[],
   rootOwner: ((pod: KubeObject) => KubeObject) | undefined,
+  sourceOf?: (obj: KubeObject) => string | undefined,
 ): Finding[] {
   const byFp = new Map<string, { finding: Finding; pods: string[]; count: number }>()
   const out: Finding[] = []
   for (const r of raw) {
     let f = r.finding
     let pod: KubeObject | undefined
+    let target = r.object
     if (rootOwner && r.object && r.object.kind === 'Pod' && r.object.apiVersion === 'v1') {
       const root = rootOwner(r.object)
       if (root !== r.object) {
         pod = r.object
+        target = root
         const object = refOf(root)
         f = { ...f, object, fingerprint: fingerprintOf(f.detector, f.cluster, object, r.key) }
       }
     }
     const seen = byFp.get(f.fingerprint)
     if (!seen) {
+      const source = target && sourceOf?.(target)
+      if (source !== undefined) f.source = source
       const entry = { finding: f, pods: pod ? [pod.metadata.name] : [], count: pod ? 1 : 0 }
       byFp.set(f.fingerprint, entry)
       out.push(f)

@@ -22,7 +22,7 @@ function clusterJson(c: ClusterResult): Record<string, Plain> {
 }
 
 // messageId stays internal: DESIGN.md's schema is the public contract, and users key on detector ids.
-function findingJson(f: Finding): Record<string, Plain> {
+function findingJson(f: Finding, plain: (e: Finding['evidence']) => unknown): Record<string, unknown> {
   const object: Record<string, Plain> = { apiVersion: f.object.apiVersion, kind: f.object.kind }
   if (f.object.namespace !== undefined) object.namespace = f.object.namespace
   object.name = f.object.name
@@ -35,7 +35,7 @@ function findingJson(f: Finding): Record<string, Plain> {
     cluster: f.cluster,
     object,
     message: f.message,
-    evidence: plainEvidence(f.evidence),
+    evidence: plain(f.evidence),
     remediation: f.remediation,
     runbook: f.runbook,
     fingerprint: f.fingerprint,
@@ -44,12 +44,25 @@ function findingJson(f: Finding): Record<string, Plain> {
 
 /** The report as DESIGN.md's JSON schema (version 1), keys in schema order, 2-space indent. */
 export function renderJson(report: Report, _ctx?: ReportContext): string {
-  const doc = {
+  const doc = (plain: (e: Finding['evidence']) => unknown) => ({
     version: report.version,
     generatedAt: report.generatedAt,
     clusters: report.clusters.map(clusterJson),
-    findings: report.findings.map(findingJson),
+    findings: report.findings.map((f) => findingJson(f, plain)),
     errors: report.errors.map(errorJson),
+  })
+  // Evidence is plain JSON almost always (CEL values are converted when found): stringify it as it
+  // is, and walk it value by value only when that fails (a BigInt, a cycle), since a fleet report
+  // can hold hundreds of thousands of findings.
+  try {
+    return (
+      JSON.stringify(
+        doc((e) => e),
+        null,
+        2,
+      ) + '\n'
+    )
+  } catch {
+    return JSON.stringify(doc(plainEvidence), null, 2) + '\n'
   }
-  return JSON.stringify(doc, null, 2) + '\n'
 }
