@@ -1,14 +1,6 @@
 import { defineDetector } from '../detect/define.js'
-import {
-  containerSecurity,
-  EXEMPT_CONTAINERS_PARAM,
-  exemptContainerSet,
-  forEachContainer,
-  isWindowsPod,
-  SYSTEM_NAMESPACE_PARAMS,
-  systemNamespaceTest,
-} from './lib/security.js'
-import { podTemplates, WORKLOAD_KINDS } from './lib/workloads.js'
+import { EXEMPT_CONTAINERS_PARAM, reportFlaggedContainers, SYSTEM_NAMESPACE_PARAMS } from './lib/security.js'
+import { WORKLOAD_KINDS } from './lib/workloads.js'
 
 export default defineDetector({
   meta: {
@@ -32,28 +24,16 @@ export default defineDetector({
     ],
     params: { ...SYSTEM_NAMESPACE_PARAMS, ...EXEMPT_CONTAINERS_PARAM },
   },
-  detect({ snapshot, report, params }) {
-    const system = systemNamespaceTest(params)
-    const exempt = exemptContainerSet(params)
-    let found: { container: string; init: boolean; allowPrivilegeEscalation: unknown }[] = []
-    const check = (c: unknown, name: string, init: boolean) => {
-      const sc = containerSecurity(c)
-      const value: unknown = sc?.allowPrivilegeEscalation
-      // Privileged containers always escalate: container-privileged reports them.
-      if (value === false || sc?.privileged === true || exempt.has(name)) return
-      found.push({ container: name, init, allowPrivilegeEscalation: value ?? null })
-    }
-    for (const t of podTemplates(snapshot)) {
-      if (system(t.namespace) || isWindowsPod(t.spec)) continue
-      forEachContainer(t.spec, check)
-      if (found.length === 0) continue
-      report({
-        object: t.owner,
-        messageId: 'allowed',
-        data: { containers: found.map((f) => f.container).join(', ') },
-        evidence: { containers: found },
-      })
-      found = []
-    }
+  detect(ctx) {
+    reportFlaggedContainers(ctx, {
+      messageId: 'allowed',
+      check: (sc) => {
+        const value: unknown = sc?.allowPrivilegeEscalation
+        // Privileged containers always escalate: container-privileged reports them.
+        return value === false || sc?.privileged === true
+          ? undefined
+          : { allowPrivilegeEscalation: value ?? null }
+      },
+    })
   },
 })

@@ -1,26 +1,6 @@
 import { defineDetector } from '../detect/define.js'
-import {
-  containerSecurity,
-  EXEMPT_CONTAINERS_PARAM,
-  exemptContainerSet,
-  forEachContainer,
-  isWindowsPod,
-  podSecurity,
-  SYSTEM_NAMESPACE_PARAMS,
-  systemNamespaceTest,
-} from './lib/security.js'
-import { podTemplates, WORKLOAD_KINDS } from './lib/workloads.js'
-
-// Specs are untyped JSON.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any
-
-interface Found {
-  container: string
-  init: boolean
-  runAsUser: unknown
-  runAsNonRoot: unknown
-}
+import { EXEMPT_CONTAINERS_PARAM, reportFlaggedContainers, SYSTEM_NAMESPACE_PARAMS } from './lib/security.js'
+import { WORKLOAD_KINDS } from './lib/workloads.js'
 
 export default defineDetector({
   meta: {
@@ -45,37 +25,18 @@ export default defineDetector({
     ],
     params: { ...SYSTEM_NAMESPACE_PARAMS, ...EXEMPT_CONTAINERS_PARAM },
   },
-  detect({ snapshot, report, params }) {
-    const system = systemNamespaceTest(params)
-    const exempt = exemptContainerSet(params)
-    let pod: Loose
-    let found: Found[] = []
-    let zero = false
-    const check = (c: unknown, name: string, init: boolean) => {
-      if (exempt.has(name)) return
-      const sc = containerSecurity(c)
-      // The container's setting wins over the pod's.
-      const uid: unknown = sc?.runAsUser ?? pod?.runAsUser
-      const nonRoot: unknown = sc?.runAsNonRoot ?? pod?.runAsNonRoot
-      if (uid !== 0 && ((typeof uid === 'number' && uid > 0) || nonRoot === true)) return
-      if (uid === 0) zero = true
-      found.push({ container: name, init, runAsUser: uid ?? null, runAsNonRoot: nonRoot ?? null })
-    }
-    for (const t of podTemplates(snapshot)) {
-      if (system(t.namespace) || isWindowsPod(t.spec)) continue
-      pod = podSecurity(t.spec)
-      forEachContainer(t.spec, check)
-      if (found.length === 0) continue
+  detect(ctx) {
+    reportFlaggedContainers(ctx, {
+      messageId: 'mayRunAsRoot',
       // A container told to run as UID 0 is the sharper statement: name those.
-      const named = zero ? found.filter((f) => f.runAsUser === 0) : found
-      report({
-        object: t.owner,
-        messageId: zero ? 'uidZero' : 'mayRunAsRoot',
-        data: { containers: named.map((f) => f.container).join(', ') },
-        evidence: { containers: found },
-      })
-      found = []
-      zero = false
-    }
+      sharp: { messageId: 'uidZero', test: (f) => f.runAsUser === 0 },
+      check: (sc, pod) => {
+        // The container's setting wins over the pod's.
+        const uid: unknown = sc?.runAsUser ?? pod?.runAsUser
+        const nonRoot: unknown = sc?.runAsNonRoot ?? pod?.runAsNonRoot
+        if (uid !== 0 && ((typeof uid === 'number' && uid > 0) || nonRoot === true)) return undefined
+        return { runAsUser: uid ?? null, runAsNonRoot: nonRoot ?? null }
+      },
+    })
   },
 })

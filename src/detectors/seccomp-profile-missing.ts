@@ -1,21 +1,6 @@
 import { defineDetector } from '../detect/define.js'
-import {
-  containerSecurity,
-  EXEMPT_CONTAINERS_PARAM,
-  exemptContainerSet,
-  forEachContainer,
-  isWindowsPod,
-  podSecurity,
-  SYSTEM_NAMESPACE_PARAMS,
-  systemNamespaceTest,
-} from './lib/security.js'
-import { podTemplates, WORKLOAD_KINDS } from './lib/workloads.js'
-
-interface Found {
-  container: string
-  init: boolean
-  seccompProfile: unknown
-}
+import { EXEMPT_CONTAINERS_PARAM, reportFlaggedContainers, SYSTEM_NAMESPACE_PARAMS } from './lib/security.js'
+import { WORKLOAD_KINDS } from './lib/workloads.js'
 
 export default defineDetector({
   meta: {
@@ -41,38 +26,22 @@ export default defineDetector({
     ],
     params: { ...SYSTEM_NAMESPACE_PARAMS, ...EXEMPT_CONTAINERS_PARAM },
   },
-  detect({ snapshot, report, params }) {
-    const system = systemNamespaceTest(params)
-    const exempt = exemptContainerSet(params)
-    let podProfile: unknown
-    let found: Found[] = []
-    let unconfined = false
-    const check = (c: unknown, name: string, init: boolean) => {
-      const sc = containerSecurity(c)
-      const profile: unknown = sc?.seccompProfile ?? podProfile
-      const type: unknown = (profile as { type?: unknown } | undefined)?.type
-      if ((typeof type === 'string' && type !== 'Unconfined') || exempt.has(name)) return
-      // Privileged containers run unconfined whatever they say: container-privileged reports them.
-      if (sc?.privileged === true) return
-      if (type === 'Unconfined') unconfined = true
-      found.push({ container: name, init, seccompProfile: profile ?? null })
-    }
-    for (const t of podTemplates(snapshot)) {
-      if (system(t.namespace) || isWindowsPod(t.spec)) continue
-      podProfile = podSecurity(t.spec)?.seccompProfile
-      forEachContainer(t.spec, check)
-      if (found.length === 0) continue
-      const named = unconfined
-        ? found.filter((f) => (f.seccompProfile as { type?: unknown } | null)?.type === 'Unconfined')
-        : found
-      report({
-        object: t.owner,
-        messageId: unconfined ? 'unconfined' : 'missing',
-        data: { containers: named.map((f) => f.container).join(', ') },
-        evidence: { containers: found, podSeccompProfile: podProfile ?? null },
-      })
-      found = []
-      unconfined = false
-    }
+  detect(ctx) {
+    reportFlaggedContainers(ctx, {
+      messageId: 'missing',
+      sharp: {
+        messageId: 'unconfined',
+        test: (f) => (f.seccompProfile as { type?: unknown } | null)?.type === 'Unconfined',
+      },
+      check: (sc, pod) => {
+        const profile: unknown = sc?.seccompProfile ?? pod?.seccompProfile
+        const type: unknown = (profile as { type?: unknown } | undefined)?.type
+        if (typeof type === 'string' && type !== 'Unconfined') return undefined
+        // Privileged containers run unconfined whatever they say: container-privileged reports them.
+        if (sc?.privileged === true) return undefined
+        return { seccompProfile: profile ?? null }
+      },
+      podEvidence: (pod) => ({ podSeccompProfile: pod?.seccompProfile ?? null }),
+    })
   },
 })

@@ -1,7 +1,8 @@
 import type { KubeObject } from '../../core/types.js'
-import type { Params, ParamSpec } from '../../detect/define.js'
+import type { DetectContext, Params, ParamSpec } from '../../detect/define.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
 import { paramList } from './k8s.js'
+import { podTemplates } from './workloads.js'
 
 // Specs are untyped JSON; these helpers hand them on as they are.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -112,6 +113,55 @@ export function containerSecurity(c: Loose): Record<string, Loose> | undefined {
 export function podSecurity(spec: Loose): Record<string, Loose> | undefined {
   const sc = spec?.securityContext
   return sc && typeof sc === 'object' && !Array.isArray(sc) ? sc : undefined
+}
+
+/** A container a per-container hygiene check flagged, with the fields that prove it. */
+export type Flagged = { container: string; init: boolean } & Record<string, unknown>
+
+/** How a per-container hygiene check reports. */
+export interface FlaggedContainerCheck {
+  /** The evidence fields of a container that fails the check, or undefined when it passes. */
+  check: (
+    container: Record<string, Loose> | undefined,
+    pod: Record<string, Loose> | undefined,
+  ) => Record<string, unknown> | undefined
+  messageId: string
+  /** A sharper message for some of the flagged containers (run as UID 0, seccomp Unconfined): it names only those. */
+  sharp?: { messageId: string; test: (f: Flagged) => boolean }
+  /** Pod-level evidence added beside the containers. */
+  podEvidence?: (pod: Record<string, Loose> | undefined) => Record<string, unknown>
+}
+
+/**
+ * The shape the securityContext hygiene detectors share: every workload's pod template outside
+ * system namespaces (Windows pods aside), each container checked against its own and the pod's
+ * securityContext, one finding per workload naming the containers that fail.
+ */
+export function reportFlaggedContainers(
+  { snapshot, report, params }: DetectContext,
+  opts: FlaggedContainerCheck,
+): void {
+  const system = systemNamespaceTest(params)
+  const exempt = exemptContainerSet(params)
+  for (const t of podTemplates(snapshot)) {
+    if (system(t.namespace) || isWindowsPod(t.spec)) continue
+    const pod = podSecurity(t.spec)
+    const found: Flagged[] = []
+    forEachContainer(t.spec, (c, name, init) => {
+      if (exempt.has(name)) return
+      const e = opts.check(containerSecurity(c), pod)
+      if (e) found.push({ container: name, init, ...e })
+    })
+    if (found.length === 0) continue
+    const sharp = opts.sharp ? found.filter(opts.sharp.test) : []
+    const named = sharp.length ? sharp : found
+    report({
+      object: t.owner,
+      messageId: sharp.length ? opts.sharp!.messageId : opts.messageId,
+      data: { containers: named.map((f) => f.container).join(', ') },
+      evidence: { containers: found, ...opts.podEvidence?.(pod) },
+    })
+  }
 }
 
 /** Where a workload kind keeps its pod spec, for messages and `kubectl patch`. */
