@@ -7,6 +7,13 @@ import { declaredData } from './detect/define.js'
 import { runDetectors, type ConfiguredDetector } from './detect/engine.js'
 import { SnapshotBuilder, type Snapshot } from './snapshot/snapshot.js'
 
+/** Error codes meaning a cluster's API could not be reached at all: the cluster is `unreachable`. */
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'KDAC_E_CLUSTER_UNREACHABLE',
+  'KDAC_E_CLUSTER_TLS',
+  'KDAC_E_KUBECONFIG',
+])
+
 /** What a scan needs. */
 export interface ScanOptions {
   targets: ClusterTarget[]
@@ -108,7 +115,11 @@ export async function scanCluster(
     cluster: {
       name: target.name,
       source: target.source,
-      status: errors.length ? 'partial' : 'scanned',
+      status: errors.some((e) => UNREACHABLE_CODES.has(e.code))
+        ? 'unreachable'
+        : errors.length
+          ? 'partial'
+          : 'scanned',
       objects: snapshot.size,
       skipped: result.skipped,
       errors: allErrors,

@@ -1,5 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { filesCollector } from '../collect/files.js'
+import { resolveTargets } from '../collect/inventory.js'
+import { kubeTargets } from '../collect/kubeconfig.js'
+import { kubernetesCollector } from '../collect/kubernetes.js'
+import type { ClusterTarget } from '../collect/define.js'
+import { readStdin } from './stdin.js'
 import type { Collector } from '../collect/define.js'
 import { configureDetectors, loadConfig, type Config } from '../config/config.js'
 import { KubedacError } from '../core/errors.js'
@@ -43,7 +48,7 @@ export function listFlag(values: string[] | undefined): string[] {
 export async function loadRegistry(opts: RegistryOptions): Promise<Registry> {
   const errors: ScanError[] = []
   const user: Detector[] = []
-  const collectors: Collector[] = [filesCollector]
+  const collectors: Collector[] = [filesCollector, kubernetesCollector]
   for (const dir of [...(opts.detectors ?? []), ...(opts.collectors ?? [])]) {
     const l = await loadDirectory(dir)
     user.push(...l.detectors)
@@ -67,4 +72,36 @@ export function parseNow(text: string | undefined): Date | undefined {
   if (Number.isNaN(t))
     throw new KubedacError('KDAC_E_USAGE', `--now ${JSON.stringify(text)} is not an RFC 3339 time`)
   return new Date(t)
+}
+
+/** Where the clusters come from: files and folders, and kubeconfig contexts. */
+export interface TargetOptions {
+  cluster?: string
+  kubeconfig?: string
+  context?: string
+  allContexts?: boolean
+}
+
+/** Resolves file inputs and kubeconfig contexts into clusters; a usage error when there are neither. */
+export async function resolveAllTargets(
+  inputs: string[],
+  o: TargetOptions,
+): Promise<{ targets: ClusterTarget[]; errors: ScanError[] }> {
+  const live = o.kubeconfig !== undefined || o.context !== undefined || o.allContexts === true
+  if (!inputs.length && !live)
+    throw new KubedacError(
+      'KDAC_E_USAGE',
+      'name files or folders to scan, or a cluster (--kubeconfig, --context, --all-contexts)',
+    )
+  const files = inputs.length
+    ? await resolveTargets(inputs, { ...(o.cluster ? { cluster: o.cluster } : {}), stdin: readStdin })
+    : { targets: [], errors: [] }
+  const kube = live
+    ? kubeTargets({
+        ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}),
+        ...(o.context !== undefined ? { context: o.context } : {}),
+        ...(o.allContexts ? { allContexts: true } : {}),
+      })
+    : { targets: [], errors: [] }
+  return { targets: [...files.targets, ...kube.targets], errors: [...files.errors, ...kube.errors] }
 }

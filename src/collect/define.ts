@@ -12,6 +12,8 @@ export interface ClusterTarget {
   paths?: string[]
   /** What was read from stdin (bytes, so the loader can check the encoding as it does for files). */
   stdin?: Buffer | string
+  /** A live cluster reached through a kubeconfig context (no kubeconfig: the default one, or in-cluster). */
+  kube?: { kubeconfig?: string; context: string }
   /** Labels from the inventory (team, env, tier…). */
   labels?: Record<string, string>
 }

@@ -21,6 +21,12 @@ export const ERRORS = {
   KDAC_E_COLLECTOR_INVALID: 'invalid collector',
   KDAC_E_USAGE: 'invalid usage',
   KDAC_E_TEST_CASE: 'invalid detector test',
+  KDAC_E_KUBECONFIG: 'cannot use the kubeconfig',
+  KDAC_E_CLUSTER_UNREACHABLE: 'cluster API is unreachable',
+  KDAC_E_CLUSTER_TLS: 'TLS connection to the cluster API failed',
+  KDAC_E_CLUSTER_AUTH: 'not authorised by the cluster API',
+  KDAC_E_CLUSTER_DEADLINE: 'cluster scan ran out of time',
+  KDAC_E_LIST_FAILED: 'listing a kind failed',
 } as const
 
 /** A code from the error catalogue. */

@@ -1,9 +1,7 @@
 import { Command } from 'commander'
-import { resolveTargets } from '../../collect/inventory.js'
 import { missingData } from '../../detect/define.js'
 import { collectCluster, requiredData } from '../../pipeline.js'
-import { loadRegistry, parseNow } from '../context.js'
-import { readStdin } from '../stdin.js'
+import { loadRegistry, parseNow, resolveAllTargets } from '../context.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
 
@@ -14,6 +12,9 @@ export function planCommand(): Command {
       'show which collectors and detectors will run on the inputs, and which are skipped for missing data',
     )
     .argument('[inputs...]', 'files or folders, as for scan; none: the static plan')
+    .option('--kubeconfig <path>', 'plan for live clusters from this kubeconfig')
+    .option('--context <name>', 'the kubeconfig context')
+    .option('--all-contexts', 'every context of the kubeconfig')
     .option('--detectors <dir>', 'load more detectors; repeatable', collect)
     .option('--collectors <dir>', 'load collectors; repeatable', collect)
     .option('--enable <id>', 'enable a detector or category', collect)
@@ -43,12 +44,9 @@ export function planCommand(): Command {
         )
       out.push(`Detectors: ${reg.enabled.length} enabled, ${reg.all.length - reg.enabled.length} disabled`)
       out.push(`Data the enabled detectors need: ${(plan.requires as string[]).join(', ')}`)
-      if (inputs.length) {
+      if (inputs.length || o.kubeconfig !== undefined || o.context !== undefined || o.allContexts) {
         const now = parseNow(o.now)
-        const { targets, errors } = await resolveTargets(inputs, {
-          ...(o.cluster ? { cluster: o.cluster } : {}),
-          stdin: readStdin,
-        })
+        const { targets, errors } = await resolveAllTargets(inputs, o)
         for (const e of errors) out.push(`! ${e.source}: ${e.message}`)
         for (const t of targets) {
           const { snapshot, errors: cerr } = await collectCluster(t, reg.collectors, reg.enabled, now)

@@ -1,13 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
 import cliProgress from 'cli-progress'
-import { resolveTargets } from '../../collect/inventory.js'
 import { KubedacError } from '../../core/errors.js'
 import { SEVERITIES, severityRank, type Report, type Severity } from '../../core/types.js'
 import { scan } from '../../pipeline.js'
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/index.js'
-import { VERSION, loadRegistry, parseNow } from '../context.js'
-import { readStdin } from '../stdin.js'
+import { VERSION, loadRegistry, parseNow, resolveAllTargets } from '../context.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
 
@@ -30,7 +28,10 @@ export function infoSummary(report: Report): string {
 export function scanCommand(): Command {
   return new Command('scan')
     .description('scan files, dumps, manifests or a fleet folder for known issues')
-    .argument('<inputs...>', 'files or folders (a folder of sub-folders is a fleet), or - for stdin')
+    .argument('[inputs...]', 'files or folders (a folder of sub-folders is a fleet), or - for stdin')
+    .option('--kubeconfig <path>', 'scan live clusters from this kubeconfig (several paths: as KUBECONFIG)')
+    .option('--context <name>', 'the kubeconfig context to scan (default: the current one)')
+    .option('--all-contexts', 'scan every context of the kubeconfig')
     .addOption(
       new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'),
     )
@@ -61,6 +62,7 @@ export function scanCommand(): Command {
 Examples:
   kubedac scan examples/fleet                        scan every cluster of a fleet folder
   kubectl cluster-info dump | kubedac scan -         scan a dump from stdin
+  kubedac scan --all-contexts                        scan every cluster of your kubeconfig (read-only)
   kubedac scan ./rendered --format sarif -o kubedac.sarif --fail-on warning
   kubedac scan dump/ --disable security --now 2026-03-01T12:00:00Z
 Exit codes: 0 no finding at or above --fail-on; 1 some; 2 usage or input errors with nothing scanned.`,
@@ -70,10 +72,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 some; 2 usage or input errors 
       if (!Number.isInteger(o.concurrency) || o.concurrency < 1)
         throw new KubedacError('KDAC_E_USAGE', '--concurrency must be a whole number of at least 1')
       const reg = await loadRegistry(o)
-      const { targets, errors: inputErrors } = await resolveTargets(inputs, {
-        ...(o.cluster ? { cluster: o.cluster as string } : {}),
-        stdin: readStdin,
-      })
+      const { targets, errors: inputErrors } = await resolveAllTargets(inputs, o)
       const tty = process.stderr.isTTY && o.progress !== false && targets.length > 1
       const bar = tty
         ? new cliProgress.SingleBar(
