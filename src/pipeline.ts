@@ -97,7 +97,9 @@ export async function collectCluster(
       })
     }
   }
-  return { snapshot: builder.build(now ? { now } : {}), errors, duplicates: builder.duplicateCount }
+  // A dump is judged at the instant it shows; a live cluster at the clock's.
+  const at = now ?? (target.kube ? new Date() : undefined)
+  return { snapshot: builder.build(at ? { now: at } : {}), errors, duplicates: builder.duplicateCount }
 }
 
 /** Scans one cluster: collect, snapshot, detect, findings. The snapshot is dropped on return. */

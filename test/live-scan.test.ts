@@ -1,0 +1,191 @@
+import { spawnSync } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Report } from '../src/core/types.js'
+import { mergeKubeconfigs, startClusters, type TestCluster } from './cluster/cluster.js'
+import { CLI } from './e2e/helpers.js'
+
+// kubedac scan against real kube-apiservers (built from Go modules by test/cluster/build.sh):
+// problems are seeded with kubectl through the status subresource, then found by a live scan.
+let clusters: TestCluster[] = []
+let kubeconfig = ''
+
+const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString().replace(/\.\d+Z$/, 'Z')
+
+function scan(args: string[]): { code: number; report: Report; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, 'scan', ...args, '--format', 'json'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+  return { code: r.status ?? -1, report: JSON.parse(r.stdout || '{}') as Report, stderr: r.stderr }
+}
+
+beforeAll(async () => {
+  clusters = await startClusters(2, { prefix: 'kubedac-live' })
+  const [a, b] = clusters as [TestCluster, TestCluster]
+  const node = (name: string) =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    })
+  // Cluster a: node n1 NotReady for 20 minutes, node n2 Ready.
+  await a.kubectl(['create', '-f', '-'], { input: node('n1') })
+  await a.kubectl(['create', '-f', '-'], { input: node('n2') })
+  const cond = (status: string, reason: string, since: string) => ({
+    status: {
+      conditions: [
+        {
+          type: 'Ready',
+          status,
+          reason,
+          message: reason,
+          lastHeartbeatTime: ago(1),
+          lastTransitionTime: since,
+        },
+      ],
+      allocatable: { cpu: '4', memory: '16Gi', pods: '110' },
+      capacity: { cpu: '4', memory: '16Gi', pods: '110' },
+    },
+  })
+  await a.kubectl([
+    'patch',
+    'node',
+    'n1',
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify(cond('False', 'KubeletNotReady', ago(20))),
+  ])
+  await a.kubectl([
+    'patch',
+    'node',
+    'n2',
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify(cond('True', 'KubeletReady', ago(600))),
+  ])
+  // Cluster b: a Deployment that cannot create pods because its namespace quota is used up.
+  await b.kubectl(['create', 'namespace', 'payments'])
+  await b.kubectl([
+    'create',
+    'deployment',
+    'ledger',
+    '-n',
+    'payments',
+    '--image=registry.example.com/ledger:7.3.1',
+    '--replicas=3',
+  ])
+  const status = {
+    status: {
+      observedGeneration: 1,
+      replicas: 0,
+      conditions: [
+        {
+          type: 'Available',
+          status: 'False',
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+          lastTransitionTime: ago(30),
+          lastUpdateTime: ago(30),
+        },
+        {
+          type: 'ReplicaFailure',
+          status: 'True',
+          reason: 'FailedCreate',
+          message:
+            'pods "ledger-5c9d8f7b6-q2w3e" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=2, limited: requests.cpu=2',
+          lastTransitionTime: ago(30),
+          lastUpdateTime: ago(30),
+        },
+      ],
+    },
+  }
+  await b.kubectl([
+    'patch',
+    'deployment',
+    'ledger',
+    '-n',
+    'payments',
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify(status),
+  ])
+  kubeconfig = await mergeKubeconfigs(clusters, join(a.dir, 'merged-kubeconfig'))
+}, 600_000)
+
+afterAll(async () => {
+  await Promise.all(clusters.map((c) => c.stop()))
+})
+
+describe('kubedac scan of live clusters (real kube-apiserver)', () => {
+  it('scans every context of a kubeconfig and finds the problems seeded in each', () => {
+    const { report, code } = scan(['--kubeconfig', kubeconfig, '--all-contexts'])
+    expect(report.clusters.map((c) => [c.name, c.status])).toEqual([
+      ['kubedac-live-1', 'scanned'],
+      ['kubedac-live-2', 'scanned'],
+    ])
+    expect(report.errors).toEqual([])
+    const loud = report.findings
+      .filter((f) => f.severity !== 'info')
+      .map(
+        (f) =>
+          `${f.cluster} ${f.detector} ${f.object.kind} ${f.object.namespace ? f.object.namespace + '/' : ''}${f.object.name}`,
+      )
+    expect(loud).toContain('kubedac-live-1 node-not-ready Node n1')
+    expect(loud).toContain('kubedac-live-2 deployment-replica-failure Deployment payments/ledger')
+    expect(loud.filter((l) => l.includes(' n2'))).toEqual([])
+    expect(code).toBe(1) // node-not-ready is critical
+  })
+
+  it('scans one context with --context, judged at the clock', () => {
+    const { report } = scan(['--kubeconfig', kubeconfig, '--context', 'kubedac-live-2'])
+    expect(report.clusters.map((c) => c.name)).toEqual(['kubedac-live-2'])
+    expect(report.findings.some((f) => f.detector === 'deployment-replica-failure')).toBe(true)
+  })
+
+  it('reports a cluster that cannot be reached as unreachable and still scans the others', async () => {
+    const [a] = clusters as [TestCluster]
+    const dead = join(a.dir, 'with-dead-cluster')
+    const { parse, stringify } = await import('yaml')
+    const { readFile } = await import('node:fs/promises')
+    const cfg = parse(await readFile(kubeconfig, 'utf8'))
+    cfg.clusters.push({
+      name: 'dead',
+      cluster: {
+        server: 'https://127.0.0.1:1',
+        'certificate-authority-data': cfg.clusters[0].cluster['certificate-authority-data'],
+      },
+    })
+    cfg.contexts.push({ name: 'dead', context: { cluster: 'dead', user: cfg.contexts[0].context.user } })
+    await writeFile(dead, stringify(cfg))
+    const { report } = scan(['--kubeconfig', dead, '--all-contexts'])
+    const byName = Object.fromEntries(report.clusters.map((c) => [c.name, c.status]))
+    expect(byName).toEqual({ dead: 'unreachable', 'kubedac-live-1': 'scanned', 'kubedac-live-2': 'scanned' })
+    expect(report.errors.find((e) => e.source.includes('dead'))?.code).toBe('KDAC_E_CLUSTER_UNREACHABLE')
+  })
+
+  it('with a user who may not list, reports the cluster as partial and never prints the token', async () => {
+    const [a] = clusters as [TestCluster]
+    const { parse, stringify } = await import('yaml')
+    const { readFile } = await import('node:fs/promises')
+    const cfg = parse(await readFile(kubeconfig, 'utf8'))
+    const ctx = cfg.contexts.find((c: { name: string }) => c.name === 'kubedac-live-1')
+    const user = cfg.users.find((u: { name: string }) => u.name === ctx.context.user)
+    user.user = { token: a.viewerToken }
+    const path = join(a.dir, 'viewer-kubeconfig')
+    await writeFile(path, stringify(cfg))
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'scan', '--kubeconfig', path, '--context', 'kubedac-live-1', '--format', 'json'],
+      { encoding: 'utf8' },
+    )
+    const report = JSON.parse(r.stdout) as Report
+    expect(report.clusters[0]?.status).not.toBe('scanned')
+    expect(report.errors.some((e) => e.code === 'KDAC_E_CLUSTER_AUTH')).toBe(true)
+    expect(r.stdout + r.stderr).not.toContain(a.viewerToken)
+  })
+})
