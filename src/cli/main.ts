@@ -4,6 +4,7 @@ import { KubedacError, errorMessage } from '../core/errors.js'
 import { VERSION } from './context.js'
 import { detectorsCommand } from './commands/detectors.js'
 import { planCommand } from './commands/plan.js'
+import { rbacCommand } from './commands/rbac.js'
 import { scanCommand } from './commands/scan.js'
 import { testCommand } from './commands/test.js'
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(detectorsCommand())
   program.addCommand(planCommand())
   program.addCommand(testCommand())
+  program.addCommand(rbacCommand())
   program
     .command('version')
     .description('print the version')
