@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../src/core/types.js'
 import { mergeKubeconfigs, startClusters, type TestCluster } from './cluster/cluster.js'
-import { CLI } from './e2e/helpers.js'
+import { CLI, ROOT } from './e2e/helpers.js'
 
 // kubedac scan against real kube-apiservers (built from Go modules by test/cluster/build.sh):
 // problems are seeded with kubectl through the status subresource, then found by a live scan.
@@ -145,6 +145,32 @@ describe('kubedac scan of live clusters (real kube-apiserver)', () => {
     const { report } = scan(['--kubeconfig', kubeconfig, '--context', 'kubedac-live-2'])
     expect(report.clusters.map((c) => c.name)).toEqual(['kubedac-live-2'])
     expect(report.findings.some((f) => f.detector === 'deployment-replica-failure')).toBe(true)
+  })
+
+  it('scans a fleet file mixing live contexts and a dump', async () => {
+    const [a] = clusters as [TestCluster]
+    const fleet = join(a.dir, 'fleet.yaml')
+    await writeFile(
+      fleet,
+      [
+        'apiVersion: kubedac.io/v1alpha1',
+        'kind: Fleet',
+        'clusters:',
+        `  - { name: live-one, kubeconfig: ${kubeconfig}, context: kubedac-live-1, labels: { team: platform, env: prod } }`,
+        `  - { name: live-two, kubeconfig: ${kubeconfig}, context: kubedac-live-2, labels: { team: payments } }`,
+        `  - { name: ticket-dump, path: ${join(ROOT, 'examples', 'fleet', 'dev-idle-3')} }`,
+      ].join('\n') + '\n',
+    )
+    const { report } = scan(['--fleet', fleet])
+    expect(report.clusters.map((c) => [c.name, c.status])).toEqual([
+      ['live-one', 'scanned'],
+      ['live-two', 'scanned'],
+      ['ticket-dump', 'scanned'],
+    ])
+    const got = report.findings.map((f) => `${f.cluster} ${f.detector}`)
+    expect(got).toContain('live-one node-not-ready')
+    expect(got).toContain('live-two deployment-replica-failure')
+    expect(got).toContain('ticket-dump cluster-idle')
   })
 
   it('reports a cluster that cannot be reached as unreachable and still scans the others', async () => {

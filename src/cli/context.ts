@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { filesCollector } from '../collect/files.js'
 import { resolveTargets } from '../collect/inventory.js'
+import { loadFleet } from '../collect/fleet.js'
 import { kubeTargets } from '../collect/kubeconfig.js'
 import { kubernetesCollector } from '../collect/kubernetes.js'
 import type { ClusterTarget } from '../collect/define.js'
@@ -77,22 +78,24 @@ export function parseNow(text: string | undefined): Date | undefined {
 /** Where the clusters come from: files and folders, and kubeconfig contexts. */
 export interface TargetOptions {
   cluster?: string
+  fleet?: string
   kubeconfig?: string
   context?: string
   allContexts?: boolean
 }
 
-/** Resolves file inputs and kubeconfig contexts into clusters; a usage error when there are neither. */
+/** Resolves file inputs, kubeconfig contexts and a fleet file into clusters; a usage error when there are none. */
 export async function resolveAllTargets(
   inputs: string[],
   o: TargetOptions,
 ): Promise<{ targets: ClusterTarget[]; errors: ScanError[] }> {
   const live = o.kubeconfig !== undefined || o.context !== undefined || o.allContexts === true
-  if (!inputs.length && !live)
+  if (!inputs.length && !live && o.fleet === undefined)
     throw new KubedacError(
       'KDAC_E_USAGE',
-      'name files or folders to scan, or a cluster (--kubeconfig, --context, --all-contexts)',
+      'name files or folders to scan, a cluster (--kubeconfig, --context, --all-contexts) or a fleet file (--fleet)',
     )
+  const fleet = o.fleet !== undefined ? await loadFleet(o.fleet) : { targets: [], errors: [] }
   const files = inputs.length
     ? await resolveTargets(inputs, { ...(o.cluster ? { cluster: o.cluster } : {}), stdin: readStdin })
     : { targets: [], errors: [] }
@@ -103,5 +106,8 @@ export async function resolveAllTargets(
         ...(o.allContexts ? { allContexts: true } : {}),
       })
     : { targets: [], errors: [] }
-  return { targets: [...files.targets, ...kube.targets], errors: [...files.errors, ...kube.errors] }
+  return {
+    targets: [...files.targets, ...kube.targets, ...fleet.targets],
+    errors: [...files.errors, ...kube.errors, ...fleet.errors],
+  }
 }

@@ -17,6 +17,7 @@ export const ERRORS = {
   KDAC_E_CEL_EVAL: 'CEL expression failed',
   KDAC_E_CEL_LIMIT: 'CEL evaluation exceeded its limit',
   KDAC_E_CONFIG: 'invalid configuration',
+  KDAC_E_FLEET: 'invalid fleet file',
   KDAC_E_COLLECTOR_THREW: 'collector failed',
   KDAC_E_COLLECTOR_INVALID: 'invalid collector',
   KDAC_E_USAGE: 'invalid usage',

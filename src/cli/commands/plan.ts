@@ -15,6 +15,7 @@ export function planCommand(): Command {
     .option('--kubeconfig <path>', 'plan for live clusters from this kubeconfig')
     .option('--context <name>', 'the kubeconfig context')
     .option('--all-contexts', 'every context of the kubeconfig')
+    .option('--fleet <file>', 'the clusters of a fleet file')
     .option('--detectors <dir>', 'load more detectors; repeatable', collect)
     .option('--collectors <dir>', 'load collectors; repeatable', collect)
     .option('--enable <id>', 'enable a detector or category', collect)
@@ -44,7 +45,13 @@ export function planCommand(): Command {
         )
       out.push(`Detectors: ${reg.enabled.length} enabled, ${reg.all.length - reg.enabled.length} disabled`)
       out.push(`Data the enabled detectors need: ${(plan.requires as string[]).join(', ')}`)
-      if (inputs.length || o.kubeconfig !== undefined || o.context !== undefined || o.allContexts) {
+      if (
+        inputs.length ||
+        o.kubeconfig !== undefined ||
+        o.context !== undefined ||
+        o.allContexts ||
+        o.fleet
+      ) {
         const now = parseNow(o.now)
         const { targets, errors } = await resolveAllTargets(inputs, o)
         for (const e of errors) out.push(`! ${e.source}: ${e.message}`)

@@ -32,6 +32,10 @@ export function scanCommand(): Command {
     .option('--kubeconfig <path>', 'scan live clusters from this kubeconfig (several paths: as KUBECONFIG)')
     .option('--context <name>', 'the kubeconfig context to scan (default: the current one)')
     .option('--all-contexts', 'scan every context of the kubeconfig')
+    .option(
+      '--fleet <file>',
+      'scan the clusters of a fleet file (fleet.yaml: live contexts and dumps, with labels)',
+    )
     .addOption(
       new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'),
     )
