@@ -2,7 +2,15 @@ import type { ClusterTarget, Collector, CollectSink } from './collect/define.js'
 import { exclusionFilter, labelsLookup, type Config } from './config/config.js'
 import { errorMessage } from './core/errors.js'
 import { groupKindOfKey } from './core/kinds.js'
-import { severityRank, type ClusterResult, type Finding, type Report, type ScanError } from './core/types.js'
+import { COLLECTION_KEY, type CollectionStatus } from './core/collection.js'
+import {
+  severityRank,
+  type ClusterResult,
+  type ClusterStatus,
+  type Finding,
+  type Report,
+  type ScanError,
+} from './core/types.js'
 import { declaredData } from './detect/define.js'
 import { runDetectors, type ConfiguredDetector } from './detect/engine.js'
 import { SnapshotBuilder, type Snapshot } from './snapshot/snapshot.js'
@@ -62,6 +70,15 @@ export function orderCollectors(collectors: Collector[]): Collector[] {
   return out
 }
 
+/** A cluster's status from its collectors' errors. */
+export function statusOf(errors: readonly ScanError[]): ClusterStatus {
+  return errors.some((e) => UNREACHABLE_CODES.has(e.code))
+    ? 'unreachable'
+    : errors.length
+      ? 'partial'
+      : 'scanned'
+}
+
 /** Runs the collectors for one cluster into a snapshot. Never throws: problems become errors. */
 export async function collectCluster(
   target: ClusterTarget,
@@ -97,6 +114,12 @@ export async function collectCluster(
       })
     }
   }
+  // How collection went is data too: cluster-level detectors (cluster-unreachable) read it.
+  builder.setData(COLLECTION_KEY, {
+    status: statusOf(errors),
+    source: target.source,
+    errors: errors.map((e) => ({ code: e.code, message: e.message })),
+  } satisfies CollectionStatus)
   // A dump is judged at the instant it shows; a live cluster at the clock's.
   const at = now ?? (target.kube ? new Date() : undefined)
   return { snapshot: builder.build(at ? { now: at } : {}), errors, duplicates: builder.duplicateCount }
@@ -117,11 +140,7 @@ export async function scanCluster(
     cluster: {
       name: target.name,
       source: target.source,
-      status: errors.some((e) => UNREACHABLE_CODES.has(e.code))
-        ? 'unreachable'
-        : errors.length
-          ? 'partial'
-          : 'scanned',
+      status: statusOf(errors),
       objects: snapshot.size,
       skipped: result.skipped,
       errors: allErrors,

@@ -192,6 +192,11 @@ describe('kubedac scan of live clusters (real kube-apiserver)', () => {
     const byName = Object.fromEntries(report.clusters.map((c) => [c.name, c.status]))
     expect(byName).toEqual({ dead: 'unreachable', 'kubedac-live-1': 'scanned', 'kubedac-live-2': 'scanned' })
     expect(report.errors.find((e) => e.source.includes('dead'))?.code).toBe('KDAC_E_CLUSTER_UNREACHABLE')
+    // The only thing known about it is that it cannot be read: one critical cluster-level finding.
+    const deadFindings = report.findings.filter((f) => f.cluster === 'dead')
+    expect(deadFindings.map((f) => [f.detector, f.severity, f.object.kind])).toEqual([
+      ['cluster-unreachable', 'critical', 'Cluster'],
+    ])
   })
 
   it('with a user who may not list, reports the cluster as partial and never prints the token', async () => {

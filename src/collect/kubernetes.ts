@@ -2,7 +2,7 @@ import http from 'node:http'
 import https from 'node:https'
 import { createGunzip } from 'node:zlib'
 import { ERRORS, errorMessage, type ErrorCode } from '../core/errors.js'
-import { parseKindKey } from '../core/kinds.js'
+import { isKindKey, parseKindKey } from '../core/kinds.js'
 import type { KubeObject } from '../core/types.js'
 import { defineCollector, type ClusterTarget, type CollectContext, type Collector } from './define.js'
 import { loadKubeConfig } from './kubeconfig.js'
@@ -396,7 +396,7 @@ async function collectCluster(
   // Kind keys required, grouped by group/Kind (several versions of one kind are listed once).
   const wanted = new Map<string, { group: string; kind: string; keys: string[] }>()
   for (const key of ctx.requires) {
-    if (key.includes(':')) continue // a data key, not a kind
+    if (!isKindKey(key)) continue // a data key (kubedac/collection, cmdb/owners), not a kind
     const { apiVersion, kind } = parseKindKey(key)
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : ''
     if (!group && NEVER_LIST.has(kind)) continue

@@ -7,6 +7,16 @@ import type { KubeObject, ObjectRef } from './types.js'
  */
 export type KindKey = string
 
+/**
+ * Whether a declared key names a kind (`v1/Pod`, `apps/v1/Deployment`, `Pod`) rather than collector
+ * data (`kubedac/collection`, `cmdb/owners`, `metrics:usage`): kinds are capitalised, data keys not.
+ */
+export function isKindKey(key: string): boolean {
+  if (key.includes(':')) return false
+  const kind = key.slice(key.lastIndexOf('/') + 1)
+  return /^[A-Z]/.test(kind)
+}
+
 /** The API group of an apiVersion (`''` for the core group). */
 export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/')

@@ -191,7 +191,7 @@ function guardedView(
       counter.n += l.length
       return l
     },
-    data(key) {
+    data<T>(key: string): T | undefined {
       if (!declared.has(key)) {
         undeclared.add(key)
         throw new KubedacError(
@@ -199,7 +199,10 @@ function guardedView(
           `${id} read data ${key}; add it to meta.requires or meta.optional`,
         )
       }
-      return s.data(key)
+      const v = s.data<T>(key)
+      // Collector data is what such a detector evaluates: it counts like an object read.
+      if (v !== undefined) counter.n++
+      return v
     },
     logs: (ns, pod) => s.logs(ns, pod),
     sourceOf: (o) => s.sourceOf(o),

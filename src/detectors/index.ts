@@ -1,6 +1,7 @@
 import type { DetectorSuite } from '../detect/cases.js'
 import type { Detector } from '../detect/define.js'
 import clusterIdle from './cluster-idle.js'
+import clusterUnreachable from './cluster-unreachable.js'
 import containerCrashloop from './container-crashloop.js'
 import containerOomkilled from './container-oomkilled.js'
 import deploymentProgressDeadline from './deployment-progress-deadline.js'
@@ -56,6 +57,7 @@ export const builtinTsDetectors: Detector[] = [
   podUnschedulable,
   // Fleet
   clusterIdle,
+  clusterUnreachable,
 ]
 
 /** Loads the test cases of a built-in TypeScript detector by id. */

@@ -1,4 +1,11 @@
-import { groupKind, groupKindOfKey, identityOf, parseKindKey, type KindKey } from '../core/kinds.js'
+import {
+  groupKind,
+  groupKindOfKey,
+  identityOf,
+  isKindKey,
+  parseKindKey,
+  type KindKey,
+} from '../core/kinds.js'
 import type { KubeObject, OwnerReference } from '../core/types.js'
 import { matchesMapSelector, matchesSelector, type LabelSelector } from './selectors.js'
 
@@ -132,9 +139,7 @@ export class SnapshotBuilder {
 
   /** Records that a kind (or data key) was gathered in full, even if no object of it exists. */
   markCollected(kindOrData: string): void {
-    this.collected.add(
-      kindOrData.includes('/') && !kindOrData.includes(':') ? normalizeKey(kindOrData) : kindOrData,
-    )
+    this.collected.add(isKindKey(kindOrData) ? normalizeKey(kindOrData) : kindOrData)
   }
 
   /** Stores collector data under a key and marks the key collected. */

@@ -1,6 +1,6 @@
 import { Command } from 'commander'
 import { stringify } from 'yaml'
-import { groupOf, parseKindKey } from '../../core/kinds.js'
+import { groupOf, isKindKey, parseKindKey } from '../../core/kinds.js'
 import { declaredData } from '../../detect/define.js'
 import type { ConfiguredDetector } from '../../detect/engine.js'
 import { loadRegistry } from '../context.js'
@@ -26,8 +26,7 @@ export function readRules(
   const byGroup = new Map<string, Set<string>>()
   for (const { detector } of detectors)
     for (const key of declaredData(detector.meta)) {
-      if (!key.includes('/') && !/^[A-Z]/.test(key)) continue
-      if (key.includes(':')) continue
+      if (!isKindKey(key)) continue
       const { apiVersion, kind } = parseKindKey(key)
       const group = groupOf(apiVersion)
       if (group === '' && kind === 'Secret') continue
