@@ -5,9 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { ERRORS } from '../core/errors.js'
-import { identityOf } from '../core/kinds.js'
 import type { KubeObject, ScanError } from '../core/types.js'
-import { SnapshotBuilder, type PodLog } from '../snapshot/snapshot.js'
+import { SnapshotBuilder } from '../snapshot/snapshot.js'
 import type { CollectSink } from './define.js'
 import {
   filesCollector,
@@ -18,47 +17,11 @@ import {
   loadPaths,
   loadText,
 } from './files.js'
+import { memorySink, type MemorySink } from '../../test/support/memory-sink.js'
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/inputs')
 const fixture = (rel: string) => path.join(FIXTURES, rel)
 const readFixture = (rel: string) => readFile(fixture(rel), 'utf8')
-
-interface MemorySink extends CollectSink {
-  objects: KubeObject[]
-  sources: string[]
-  errors: ScanError[]
-  logs: PodLog[]
-  kinds: string[]
-  duplicates: number
-}
-
-function memorySink(): MemorySink {
-  const seen = new Set<string>()
-  const s: MemorySink = {
-    objects: [],
-    sources: [],
-    errors: [],
-    logs: [],
-    kinds: [],
-    duplicates: 0,
-    object(o, source) {
-      const id = identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)
-      if (seen.has(id)) {
-        s.duplicates++
-        return false
-      }
-      seen.add(id)
-      s.objects.push(o)
-      s.sources.push(source)
-      return true
-    },
-    collected: (k) => void s.kinds.push(k),
-    data: () => undefined,
-    log: (l) => void s.logs.push(l),
-    error: (e) => void s.errors.push(e),
-  }
-  return s
-}
 
 function builderSink(b: SnapshotBuilder, errors: ScanError[] = []): CollectSink {
   return {

@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { identityOf } from '../core/kinds.js'
-import type { KubeObject, ScanError } from '../core/types.js'
+import type { ScanError } from '../core/types.js'
 import barePod from '../detectors/bare-pod.js'
 import { scanCluster } from '../pipeline.js'
-import type { ClusterTarget, CollectSink } from './define.js'
+import type { ClusterTarget } from './define.js'
 import { kubeTargets } from './kubeconfig.js'
 import { createKubernetesCollector, kubernetesCollector } from './kubernetes.js'
+import { memorySink } from '../../test/support/memory-sink.js'
 
 const TOKEN = 'sekret-bearer-token-0123456789'
 
@@ -273,41 +273,6 @@ class MockApiServer {
 }
 
 // ---------------------------------------------------------------- helpers
-
-interface MemorySink extends CollectSink {
-  objects: KubeObject[]
-  sources: string[]
-  errors: ScanError[]
-  kinds: string[]
-  duplicates: number
-}
-
-function memorySink(): MemorySink {
-  const seen = new Set<string>()
-  const s: MemorySink = {
-    objects: [],
-    sources: [],
-    errors: [],
-    kinds: [],
-    duplicates: 0,
-    object(o, source) {
-      const id = identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)
-      if (seen.has(id)) {
-        s.duplicates++
-        return false
-      }
-      seen.add(id)
-      s.objects.push(o)
-      s.sources.push(source)
-      return true
-    },
-    collected: (k) => void s.kinds.push(k),
-    data: () => undefined,
-    log: () => undefined,
-    error: (e) => void s.errors.push(e),
-  }
-  return s
-}
 
 let dir: string
 const api = new MockApiServer()
