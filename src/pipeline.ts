@@ -36,6 +36,11 @@ export interface ScanOptions {
   inputErrors?: ScanError[]
   /** Called after each cluster, for progress bars. */
   onCluster?: (result: ClusterResult, done: number, total: number) => void
+  /**
+   * Called with each cluster's snapshot and findings before the snapshot is dropped: the one place
+   * to read what findings do not carry (object labels for silences, root causes for incidents).
+   */
+  onSnapshot?: (snapshot: Snapshot, findings: readonly Finding[], target: ClusterTarget) => void
 }
 
 /** One cluster's collected state. */
@@ -128,7 +133,7 @@ export async function collectCluster(
 /** Scans one cluster: collect, snapshot, detect, findings. The snapshot is dropped on return. */
 export async function scanCluster(
   target: ClusterTarget,
-  opts: Pick<ScanOptions, 'detectors' | 'collectors' | 'config' | 'now'>,
+  opts: Pick<ScanOptions, 'detectors' | 'collectors' | 'config' | 'now' | 'onSnapshot'>,
 ): Promise<{ cluster: ClusterResult; findings: Finding[] }> {
   const { snapshot, errors } = await collectCluster(target, opts.collectors, opts.detectors, opts.now)
   const result = runDetectors(snapshot, opts.detectors, { runbookBase: opts.config?.runbookBase })
@@ -136,6 +141,7 @@ export async function scanCluster(
   const labelsOf = labelsLookup((k, ns, n) => snapshot.get(k, ns, n))
   const findings = result.findings.filter((f) => !excluded(f, labelsOf))
   const allErrors = [...errors, ...result.errors]
+  opts.onSnapshot?.(snapshot, findings, target)
   return {
     cluster: {
       name: target.name,

@@ -31,6 +31,7 @@ export const ERRORS = {
   KDAC_E_STORE_OPEN: 'cannot open the database',
   KDAC_E_STORE_INPUT: 'invalid input to the store',
   KDAC_E_NOT_FOUND: 'not found',
+  KDAC_E_SILENCES: 'invalid silences file',
 } as const
 
 /** A code from the error catalogue. */
