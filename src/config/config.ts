@@ -5,6 +5,7 @@ import { KubedacError } from '../core/errors.js'
 import { SEVERITIES, type Finding, type KubeObject, type Severity } from '../core/types.js'
 import { defaultParams, type Detector, type Params } from '../detect/define.js'
 import type { ConfiguredDetector } from '../detect/engine.js'
+import { notificationsSchema } from '../notify/config.js'
 import { matchesSelector } from '../snapshot/selectors.js'
 
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]])
@@ -50,6 +51,7 @@ export const configSchema = z
       .optional(),
     exclude: z.array(exclusion).optional(),
     runbookBase: z.string().optional(),
+    notifications: notificationsSchema.optional(),
   })
   .strict()
 
