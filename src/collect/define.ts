@@ -1,6 +1,23 @@
+import type { KubeConfig } from '@kubernetes/client-node'
 import { KubedacError } from '../core/errors.js'
 import type { KubeObject, ScanError } from '../core/types.js'
 import type { PodLog } from '../snapshot/snapshot.js'
+
+/** How to reach a live cluster: a kubeconfig context, the pod's service account, or credentials in memory. */
+export interface LiveCluster {
+  /** Kubeconfig file(s), several joined by the path delimiter; default: `KUBECONFIG`, `~/.kube/config`. */
+  kubeconfig?: string
+  /** The context to use (for `load`: preferred when the loaded config has it, else its current one). */
+  context: string
+  /** Use the pod's service account (in-cluster configuration) instead of a kubeconfig. */
+  inCluster?: boolean
+  /**
+   * Loads the kubeconfig when the cluster is scanned, e.g. from a Cluster API Secret. It stays in
+   * memory (a function, so it is never serialised with the target); a rejection is the reason the
+   * cluster cannot be reached.
+   */
+  load?: () => Promise<KubeConfig>
+}
 
 /** One cluster to scan, as the inventory names it. */
 export interface ClusterTarget {
@@ -13,7 +30,7 @@ export interface ClusterTarget {
   /** What was read from stdin (bytes, so the loader can check the encoding as it does for files). */
   stdin?: Buffer | string
   /** A live cluster reached through a kubeconfig context (no kubeconfig: the default one, or in-cluster). */
-  kube?: { kubeconfig?: string; context: string }
+  kube?: LiveCluster
   /** Labels from the inventory (team, env, tier…). */
   labels?: Record<string, string>
 }

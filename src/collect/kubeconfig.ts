@@ -4,10 +4,76 @@ import path from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
 import { ERRORS, errorMessage } from '../core/errors.js'
 import type { ScanError } from '../core/types.js'
-import type { ClusterTarget } from './define.js'
+import type { ClusterTarget, LiveCluster } from './define.js'
 
-/** Where the service-account token of a pod lives (in-cluster configuration). */
-const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token'
+/** Where a pod's service-account token, CA and namespace are mounted (in-cluster configuration). */
+export const SERVICEACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount'
+
+/**
+ * The service-account directory in use: `KUBEDAC_SERVICEACCOUNT_DIR` when set (a sidecar mounting the
+ * token elsewhere, or tests), else the standard mount.
+ */
+export function serviceAccountDir(): string {
+  return process.env.KUBEDAC_SERVICEACCOUNT_DIR || SERVICEACCOUNT_DIR
+}
+
+/** Whether this process looks like it runs in a pod: the API's service variables and a token file. */
+export function inClusterAvailable(): boolean {
+  return !!process.env.KUBERNETES_SERVICE_HOST && existsSync(path.join(serviceAccountDir(), 'token'))
+}
+
+/**
+ * The in-cluster configuration: `KUBERNETES_SERVICE_HOST`/`PORT`, the service-account token (re-read
+ * as the kubelet rotates it) and CA from {@link serviceAccountDir}. Throws naming what is missing.
+ */
+export function loadInCluster(): KubeConfig {
+  const host = process.env.KUBERNETES_SERVICE_HOST
+  const port = process.env.KUBERNETES_SERVICE_PORT
+  if (!host || !port)
+    throw new Error(
+      'in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not in a pod?)',
+    )
+  const dir = serviceAccountDir()
+  for (const f of ['token', 'ca.crt'])
+    if (!existsSync(path.join(dir, f))) throw new Error(`in-cluster: no service-account ${f} in ${dir}`)
+  const kc = new KubeConfig()
+  kc.loadFromCluster()
+  // loadFromCluster only knows the standard mount: point the CA and token file at the one in use.
+  const cluster = kc.clusters[0]
+  const user = kc.users[0]
+  if (cluster && user?.authProvider?.config) {
+    kc.clusters = [{ ...cluster, caFile: path.join(dir, 'ca.crt') }]
+    user.authProvider.config.tokenFile = path.join(dir, 'token')
+  }
+  return kc
+}
+
+/** The target for the pod's own cluster (`--in-cluster`). */
+export function inClusterTarget(name = 'in-cluster'): ClusterTarget {
+  return { name, source: 'in-cluster', kube: { context: 'inClusterContext', inCluster: true } }
+}
+
+/**
+ * The kubeconfig of a live cluster with its context made current: loaded from memory (`load`), the
+ * service account (`inCluster`) or the kubeconfig file(s). Throws with the reason it cannot.
+ */
+export async function kubeConfigFor(kube: LiveCluster): Promise<KubeConfig> {
+  let kc: KubeConfig
+  if (kube.load) {
+    kc = await kube.load()
+    if (kc.getContexts().some((c) => c.name === kube.context)) kc.setCurrentContext(kube.context)
+    if (!kc.getCurrentContext()) throw new Error('the loaded kubeconfig has no current context')
+  } else if (kube.inCluster) kc = loadInCluster()
+  else {
+    kc = loadKubeConfig(kube.kubeconfig)
+    if (!kc.getContexts().some((c) => c.name === kube.context))
+      throw new Error(`context ${JSON.stringify(kube.context)} not found`)
+    kc.setCurrentContext(kube.context)
+  }
+  if (!kc.getCurrentCluster())
+    throw new Error(`context ${JSON.stringify(kc.getCurrentContext())} names no cluster`)
+  return kc
+}
 
 /** Options naming the kubeconfig and the contexts to scan. */
 export interface KubeTargetOptions {
@@ -47,10 +113,7 @@ export function loadKubeConfig(kubeconfig?: string): KubeConfig {
     kc.loadFromFile(home)
     return kc
   }
-  if (process.env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)) {
-    kc.loadFromCluster()
-    return kc
-  }
+  if (inClusterAvailable()) return loadInCluster()
   throw new Error('no kubeconfig: set KUBECONFIG, create ~/.kube/config, or run inside a cluster')
 }
 

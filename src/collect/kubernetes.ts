@@ -3,9 +3,9 @@ import https from 'node:https'
 import { createGunzip } from 'node:zlib'
 import { ERRORS, errorMessage, type ErrorCode } from '../core/errors.js'
 import { isKindKey, parseKindKey } from '../core/kinds.js'
-import type { KubeObject } from '../core/types.js'
+import type { KubeObject, ScanError } from '../core/types.js'
 import { defineCollector, type ClusterTarget, type CollectContext, type Collector } from './define.js'
-import { loadKubeConfig } from './kubeconfig.js'
+import { kubeConfigFor } from './kubeconfig.js'
 
 /** Tuning of the live-cluster collector. */
 export interface KubernetesCollectorOptions {
@@ -97,12 +97,8 @@ interface Connection {
 }
 
 async function connect(kube: NonNullable<ClusterTarget['kube']>): Promise<Connection> {
-  const kc = loadKubeConfig(kube.kubeconfig)
-  if (!kc.getContexts().some((c) => c.name === kube.context))
-    throw new Error(`context ${JSON.stringify(kube.context)} not found`)
-  kc.setCurrentContext(kube.context)
-  const cluster = kc.getCurrentCluster()
-  if (!cluster) throw new Error(`context ${JSON.stringify(kube.context)} names no cluster`)
+  const kc = await kubeConfigFor(kube)
+  const cluster = kc.getCurrentCluster()!
   const opts: https.RequestOptions = {}
   await kc.applyToHTTPSOptions(opts)
   const headers: Record<string, string> = {}
@@ -351,6 +347,100 @@ async function discover(
   return found
 }
 
+/** Kind keys required, grouped by group/Kind (several versions of one kind are listed once); never Secrets. */
+function wantedKinds(
+  requires: Iterable<string>,
+): Map<string, { group: string; kind: string; keys: string[] }> {
+  const wanted = new Map<string, { group: string; kind: string; keys: string[] }>()
+  for (const key of requires) {
+    if (!isKindKey(key)) continue // a data key (kubedac/collection, cmdb/owners), not a kind
+    const { apiVersion, kind } = parseKindKey(key)
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : ''
+    if (!group && NEVER_LIST.has(kind)) continue
+    const gk = group ? `${group}/${kind}` : kind
+    const w = wanted.get(gk)
+    if (w) w.keys.push(key)
+    else wanted.set(gk, { group, kind, keys: [key] })
+  }
+  return wanted
+}
+
+/** What API discovery says about one live cluster, before any LIST (`kubedac plan`). */
+export interface ClusterDiscovery {
+  /** The API server's URL, without credentials. */
+  server?: string
+  /** Wanted kinds the server serves: what a scan would LIST (version and resource chosen by discovery). */
+  served: (ServedKind & { groupKind: string; keys: string[] })[]
+  /** Wanted kinds the server does not serve (by group/Kind, with the declared keys). */
+  notServed: { groupKind: string; keys: string[] }[]
+  /** Why discovery could not finish; empty when it did. */
+  errors: ScanError[]
+}
+
+/** Runs only API discovery for the kinds in `requires` (no LIST): which a scan would list and which it would not. */
+export async function discoverCluster(
+  cluster: ClusterTarget,
+  requires: Iterable<string>,
+  options: KubernetesCollectorOptions = {},
+): Promise<ClusterDiscovery> {
+  const out: ClusterDiscovery = { served: [], notServed: [], errors: [] }
+  const kube = cluster.kube
+  if (!kube) return out
+  let secrets: string[] = []
+  const report = (code: ErrorCode, detail: string) =>
+    out.errors.push({
+      source: cluster.source,
+      code,
+      message: secrets.reduce(
+        (m, x) => m.split(x).join('[redacted]'),
+        `${cluster.name}: ${ERRORS[code]}: ${detail}`,
+      ),
+    })
+  const wanted = wantedKinds(requires)
+  let conn: Connection
+  try {
+    conn = await connect(kube)
+  } catch (e) {
+    report('KDAC_E_KUBECONFIG', `context ${kube.context}: ${errorMessage(e)}`)
+    return out
+  }
+  secrets = conn.secrets
+  out.server = conn.server
+  const opts = {
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    maxRetries: options.maxRetries ?? 3,
+    retryBaseMs: options.retryBaseMs ?? 250,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+    pageSize: options.pageSize ?? 500,
+    concurrency: Math.max(1, options.concurrency ?? 4),
+  }
+  const signal =
+    options.deadlineMs === undefined ? new AbortController().signal : AbortSignal.timeout(options.deadlineMs)
+  try {
+    const served = await discover(new ApiClient(conn, opts, signal), wanted, (gv, e) =>
+      report('KDAC_E_LIST_FAILED', `discovery of ${gv}: ${errorMessage(e)}`),
+    )
+    for (const [gk, w] of wanted) {
+      const s = served.get(gk)
+      if (s) out.served.push({ ...s, groupKind: gk, keys: w.keys })
+      else out.notServed.push({ groupKind: gk, keys: w.keys })
+    }
+  } catch (e) {
+    const code: ErrorCode =
+      e instanceof NetError && e.kind === 'tls'
+        ? 'KDAC_E_CLUSTER_TLS'
+        : e instanceof HttpError && (e.status === 401 || e.status === 403)
+          ? 'KDAC_E_CLUSTER_AUTH'
+          : e instanceof DeadlineError
+            ? 'KDAC_E_CLUSTER_DEADLINE'
+            : 'KDAC_E_CLUSTER_UNREACHABLE'
+    report(code, `discovery on ${conn.server}: ${errorMessage(e)}`)
+  } finally {
+    conn.agent.destroy()
+  }
+  return out
+}
+
 /** Builds the live-cluster collector with its tuning. */
 export function createKubernetesCollector(options: KubernetesCollectorOptions = {}): Collector {
   const opts = {
@@ -393,18 +483,7 @@ async function collectCluster(
       message: redact(`${cluster.name}: ${ERRORS[code]}: ${detail}`),
     })
 
-  // Kind keys required, grouped by group/Kind (several versions of one kind are listed once).
-  const wanted = new Map<string, { group: string; kind: string; keys: string[] }>()
-  for (const key of ctx.requires) {
-    if (!isKindKey(key)) continue // a data key (kubedac/collection, cmdb/owners), not a kind
-    const { apiVersion, kind } = parseKindKey(key)
-    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : ''
-    if (!group && NEVER_LIST.has(kind)) continue
-    const gk = group ? `${group}/${kind}` : kind
-    const w = wanted.get(gk)
-    if (w) w.keys.push(key)
-    else wanted.set(gk, { group, kind, keys: [key] })
-  }
+  const wanted = wantedKinds(ctx.requires)
   if (!wanted.size) return
 
   let conn: Connection
