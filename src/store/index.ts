@@ -1,0 +1,8 @@
+/** The findings service's store: history, incidents, silences and the notification outbox. */
+export { openStore, isPostgresUrl, redactUrl } from './open.js'
+export type { OpenStoreOptions } from './open.js'
+export type * from './types.js'
+export type { NotificationEvent, OutboxInput, OutboxMessage, OutboxStore } from './outbox.js'
+export { NOTIFICATION_EVENTS } from './outbox.js'
+export { silenceMatches } from './silencing.js'
+export type { SilenceTarget } from './silencing.js'

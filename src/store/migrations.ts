@@ -1,0 +1,230 @@
+import { sql } from 'kysely'
+import type { Kysely, Migration, MigrationProvider } from 'kysely'
+
+/** The SQL dialect a store runs on; only DDL and row locking differ between them. */
+export type Dialect = 'sqlite' | 'postgres'
+
+/**
+ * The store's migrations, in code (no files to ship or find at run time). Column types are chosen
+ * to mean the same on both dialects: text, integer and bigint (epoch milliseconds, counters).
+ */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  // Auto-increment keys are the one DDL difference: SQLite's rowid alias versus a PostgreSQL identity.
+  const serialId = (db: Kysely<unknown>, table: string) => {
+    const t = db.schema.createTable(table)
+    return dialect === 'postgres'
+      ? t.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  }
+  return {
+    '0001_store': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('clusters')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('labels', 'text', (c) => c.notNull())
+          .addColumn('first_seen', 'bigint', (c) => c.notNull())
+          .addColumn('scans', 'integer', (c) => c.notNull())
+          .addColumn('last_scan_at', 'bigint')
+          .addColumn('last_scan_id', 'bigint')
+          .addColumn('last_status', 'text')
+          .addColumn('last_error', 'text')
+          .execute()
+
+        await db.schema
+          .createTable('cluster_labels')
+          .addColumn('cluster', 'text', (c) => c.notNull().references('clusters.name').onDelete('cascade'))
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('cluster_labels_pk', ['cluster', 'key'])
+          .execute()
+        await db.schema
+          .createIndex('cluster_labels_kv')
+          .on('cluster_labels')
+          .columns(['key', 'value'])
+          .execute()
+
+        await serialId(db, 'scans')
+          .addColumn('cluster', 'text', (c) => c.notNull().references('clusters.name').onDelete('cascade'))
+          .addColumn('started_at', 'bigint', (c) => c.notNull())
+          .addColumn('finished_at', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('objects', 'integer', (c) => c.notNull())
+          .addColumn('findings', 'integer', (c) => c.notNull())
+          .addColumn('new_findings', 'integer', (c) => c.notNull())
+          .addColumn('reopened_findings', 'integer', (c) => c.notNull())
+          .addColumn('resolved_findings', 'integer', (c) => c.notNull())
+          .addColumn('errors', 'text', (c) => c.notNull())
+          .addColumn('detectors_ran', 'text', (c) => c.notNull())
+          .addColumn('skipped', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('scans_cluster').on('scans').columns(['cluster', 'id']).execute()
+
+        await db.schema
+          .createTable('findings')
+          .addColumn('fingerprint', 'text', (c) => c.primaryKey())
+          .addColumn('detector', 'text', (c) => c.notNull())
+          .addColumn('cluster', 'text', (c) => c.notNull().references('clusters.name').onDelete('cascade'))
+          .addColumn('api_version', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('namespace', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('uid', 'text')
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('rank', 'integer', (c) => c.notNull())
+          .addColumn('category', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('evidence', 'text', (c) => c.notNull())
+          .addColumn('remediation', 'text', (c) => c.notNull())
+          .addColumn('runbook', 'text', (c) => c.notNull())
+          .addColumn('cause', 'text', (c) => c.notNull())
+          .addColumn('fleet_key', 'text')
+          .addColumn('object_labels', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('first_seen', 'bigint', (c) => c.notNull())
+          .addColumn('last_seen', 'bigint', (c) => c.notNull())
+          .addColumn('resolved_at', 'bigint')
+          .addColumn('occurrences', 'integer', (c) => c.notNull())
+          .addColumn('reopen_count', 'integer', (c) => c.notNull())
+          .addColumn('clean_scans', 'integer', (c) => c.notNull())
+          .addColumn('incident_id', 'text')
+          .addColumn('ack_by', 'text')
+          .addColumn('ack_at', 'bigint')
+          .addColumn('ack_comment', 'text')
+          .addColumn('snoozed_until', 'bigint')
+          .addColumn('silenced_until', 'bigint')
+          .addColumn('silenced_by', 'text')
+          .addCheckConstraint('findings_state', sql`state in ('open', 'resolved')`)
+          .addCheckConstraint('findings_severity', sql`severity in ('critical', 'warning', 'info')`)
+          .execute()
+        // The dashboard's queries: by cluster (also the per-scan preload), by state+severity in
+        // last-seen order, by detector, by namespace; the fleet roll-up by detector+fleet key.
+        await db.schema.createIndex('findings_cluster').on('findings').columns(['cluster', 'state']).execute()
+        await db.schema
+          .createIndex('findings_state_rank_seen')
+          .on('findings')
+          .columns(['state', 'rank', 'last_seen'])
+          .execute()
+        await db.schema
+          .createIndex('findings_detector')
+          .on('findings')
+          .columns(['detector', 'state', 'last_seen'])
+          .execute()
+        await db.schema
+          .createIndex('findings_namespace')
+          .on('findings')
+          .columns(['namespace', 'state', 'last_seen'])
+          .execute()
+        await db.schema.createIndex('findings_last_seen').on('findings').columns(['last_seen']).execute()
+        await db.schema
+          .createIndex('findings_fleet')
+          .on('findings')
+          .columns(['fleet_key', 'detector', 'state', 'rank'])
+          .where(sql.ref('fleet_key'), 'is not', null)
+          .execute()
+
+        await db.schema
+          .createTable('incidents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('group_key', 'text', (c) => c.notNull())
+          .addColumn('cluster', 'text')
+          .addColumn('cause', 'text', (c) => c.notNull())
+          .addColumn('detector', 'text')
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('rank', 'integer', (c) => c.notNull())
+          .addColumn('peak_rank', 'integer', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('opened_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addColumn('resolved_at', 'bigint')
+          .addColumn('last_notified_at', 'bigint')
+          .addColumn('members', 'integer', (c) => c.notNull())
+          .addColumn('clusters', 'integer', (c) => c.notNull())
+          .addCheckConstraint('incidents_kind', sql`kind in ('cluster', 'fleet')`)
+          .addCheckConstraint('incidents_state', sql`state in ('open', 'resolved')`)
+          .execute()
+        // At most one open incident per group; resolved ones stay as history.
+        await db.schema
+          .createIndex('incidents_open_group')
+          .on('incidents')
+          .column('group_key')
+          .unique()
+          .where(sql.ref('state'), '=', 'open')
+          .execute()
+        await db.schema
+          .createIndex('incidents_state_rank')
+          .on('incidents')
+          .columns(['state', 'rank', 'opened_at'])
+          .execute()
+        await db.schema
+          .createIndex('incidents_cluster')
+          .on('incidents')
+          .columns(['cluster', 'state'])
+          .execute()
+
+        await db.schema
+          .createTable('fleet_keys')
+          .addColumn('detector', 'text', (c) => c.notNull())
+          .addColumn('fleet_key', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('clusters', 'integer', (c) => c.notNull())
+          .addColumn('members', 'integer', (c) => c.notNull())
+          .addColumn('rank', 'integer', (c) => c.notNull())
+          .addColumn('peak_rank', 'integer', (c) => c.notNull())
+          .addColumn('incident_id', 'text')
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('fleet_keys_pk', ['detector', 'fleet_key'])
+          .execute()
+
+        await db.schema
+          .createTable('silences')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('matchers', 'text', (c) => c.notNull())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('ticket', 'text')
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint')
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addCheckConstraint('silences_origin', sql`origin in ('file', 'api')`)
+          .execute()
+
+        await serialId(db, 'outbox')
+          .addColumn('key', 'text', (c) => c.notNull().unique())
+          .addColumn('receiver', 'text', (c) => c.notNull())
+          .addColumn('event', 'text', (c) => c.notNull())
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+          .addColumn('lease_until', 'bigint')
+          .addColumn('sent_at', 'bigint')
+          .addColumn('last_error', 'text')
+          .addCheckConstraint('outbox_state', sql`state in ('pending', 'sent', 'failed')`)
+          .execute()
+        await db.schema
+          .createTable('store_meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'bigint', (c) => c.notNull())
+          .execute()
+        await sql`insert into store_meta (key, value) values ('silences', 0)`.execute(db)
+
+        await db.schema.createIndex('outbox_due').on('outbox').columns(['state', 'next_attempt_at']).execute()
+      },
+    },
+  }
+}
+
+/** A migration provider over the static list above (Kysely's FileMigrationProvider needs files at run time). */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) }
+}

@@ -1,0 +1,197 @@
+import BetterSqlite3 from 'better-sqlite3'
+import type { Statement } from 'better-sqlite3'
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely'
+import type { SqliteDatabase } from 'kysely'
+import { userInfo } from 'node:os'
+import pg from 'pg'
+import { KubedacError, errorMessage } from '../core/errors.js'
+import { recordScan } from './lifecycle.js'
+import type { StoreContext } from './lifecycle.js'
+import { migrationProvider } from './migrations.js'
+import type { Dialect } from './migrations.js'
+import { outboxStore } from './outbox-store.js'
+import { queries } from './queries.js'
+import type { Database } from './schema.js'
+import { silenceStore } from './silences.js'
+import type { Store } from './types.js'
+
+/** Where the store lives: a SQLite file (default ./kubedac.db, or ':memory:') or a PostgreSQL URL. */
+export interface OpenStoreOptions {
+  /** SQLite file; ignored when `url` is given. */
+  file?: string
+  /** postgres:// or postgresql:// URL. */
+  url?: string
+  /** PostgreSQL schema to use (created if missing); default: the server's search_path. */
+  schema?: string
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number
+}
+
+/** The URL with any password replaced, for error messages: credentials never reach logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return '(unparseable database URL)'
+  }
+}
+
+/** Whether a string names a PostgreSQL database. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url)
+}
+
+// Kysely's SQLite driver prepares every statement it runs; the write path runs the same few
+// statements thousands of times, so prepared statements are kept by SQL text (bounded).
+function cachingDatabase(db: BetterSqlite3.Database, max = 256): SqliteDatabase {
+  const cache = new Map<string, Statement>()
+  return {
+    close: () => db.close(),
+    prepare(text: string) {
+      let stmt = cache.get(text)
+      if (stmt) {
+        cache.delete(text)
+        cache.set(text, stmt)
+        return stmt
+      }
+      stmt = db.prepare(text)
+      cache.set(text, stmt)
+      if (cache.size > max) cache.delete(cache.keys().next().value as string)
+      return stmt
+    },
+  }
+}
+
+function openSqlite(file: string): Kysely<Database> {
+  let raw: BetterSqlite3.Database
+  try {
+    raw = new BetterSqlite3(file)
+    raw.pragma('journal_mode = WAL')
+    raw.pragma('busy_timeout = 10000')
+    raw.pragma('foreign_keys = ON')
+    // WAL + NORMAL: a crash of the process never loses a committed transaction; only a power
+    // loss can lose the last ones (and never corrupts the file).
+    raw.pragma('synchronous = NORMAL')
+    raw.pragma('cache_size = -65536')
+  } catch (e) {
+    throw new KubedacError('KDAC_E_STORE_OPEN', `SQLite file ${file}: ${errorMessage(e)}`, { cause: e })
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) })
+}
+
+// bigint (count(*), epoch ms) and numeric (sum()) come back from pg as strings by default;
+// every integer the store keeps fits a double, so this pool parses them as numbers.
+const NUMERIC_OIDS = new Set([20, 1700])
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    NUMERIC_OIDS.has(oid) && format !== 'binary'
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+async function openPostgres(
+  url: string,
+  schema: string | undefined,
+  poolSize: number,
+): Promise<Kysely<Database>> {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new KubedacError(
+      'KDAC_E_STORE_OPEN',
+      `PostgreSQL schema name "${schema}" must match [a-z_][a-z0-9_]*`,
+    )
+  // As libpq does: no user in the URL or PGUSER means the operating-system user (pg would send none).
+  let connectionString = url
+  const parsed = new URL(url)
+  if (!process.env.PGUSER && !parsed.username) {
+    parsed.username = userInfo().username
+    connectionString = parsed.toString()
+  }
+  const config: pg.PoolConfig = { connectionString, max: poolSize, types: pgTypes }
+  if (schema !== undefined) config.options = `-c search_path=${schema}`
+  const pool = new pg.Pool(config)
+  // An idle client's error (the server restarted) must not crash the process; the next query
+  // gets a fresh connection or a clear error.
+  pool.on('error', () => {})
+  try {
+    const c = await pool.connect()
+    try {
+      if (schema !== undefined) await c.query(`create schema if not exists ${schema}`)
+    } finally {
+      c.release()
+    }
+  } catch (e) {
+    await pool.end().catch(() => {})
+    throw new KubedacError('KDAC_E_STORE_OPEN', `PostgreSQL at ${redactUrl(url)}: ${errorMessage(e)}`, {
+      cause: e,
+    })
+  }
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}
+
+async function migrate(db: Kysely<Database>, dialect: Dialect, where: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect) })
+  const { error } = await migrator.migrateToLatest()
+  if (error)
+    throw new KubedacError('KDAC_E_STORE_OPEN', `migrating ${where}: ${errorMessage(error)}`, {
+      cause: error,
+    })
+}
+
+/**
+ * Opens the store: PostgreSQL when `url` is a postgres:// URL, else SQLite (`file`, default
+ * ./kubedac.db), then brings the schema up to date. One code path serves both.
+ */
+export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
+  let db: Kysely<Database>
+  let dialect: Dialect
+  let where: string
+  if (opts.url !== undefined) {
+    if (!isPostgresUrl(opts.url))
+      throw new KubedacError(
+        'KDAC_E_STORE_OPEN',
+        `database URL ${redactUrl(opts.url)} is not postgres:// or postgresql://`,
+      )
+    dialect = 'postgres'
+    where = `PostgreSQL at ${redactUrl(opts.url)}`
+    db = await openPostgres(opts.url, opts.schema, opts.poolSize ?? 10)
+  } else {
+    dialect = 'sqlite'
+    const file = opts.file ?? './kubedac.db'
+    where = `SQLite file ${file}`
+    db = openSqlite(file)
+  }
+  try {
+    await migrate(db, dialect, where)
+  } catch (e) {
+    await db.destroy().catch(() => {})
+    throw e
+  }
+  // SQLite: 32766 bound parameters per statement; PostgreSQL: 65535.
+  const ctx: StoreContext = { db, dialect, paramLimit: dialect === 'sqlite' ? 32_766 : 65_535 }
+  const q = queries(ctx)
+  const silences = silenceStore(ctx)
+  const outbox = outboxStore(ctx)
+  let closed = false
+  return {
+    dialect,
+    recordScan: (input) => recordScan(ctx, input),
+    ...q,
+    ...silences,
+    ...outbox,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db)
+        return true
+      } catch {
+        return false
+      }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await db.destroy()
+    },
+  }
+}
