@@ -6,6 +6,7 @@ import { detectorsCommand } from './commands/detectors.js'
 import { planCommand } from './commands/plan.js'
 import { rbacCommand } from './commands/rbac.js'
 import { scanCommand } from './commands/scan.js'
+import { serveCommand } from './commands/serve.js'
 import { testCommand } from './commands/test.js'
 
 /** Builds the `kubedac` command tree (also `kubectl dac …` as a kubectl plugin). */
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(planCommand())
   program.addCommand(testCommand())
   program.addCommand(rbacCommand())
+  program.addCommand(serveCommand())
   program
     .command('version')
     .description('print the version')
