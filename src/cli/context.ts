@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { filesCollector } from '../collect/files.js'
 import { resolveTargets } from '../collect/inventory.js'
 import { loadFleet } from '../collect/fleet.js'
-import { kubeTargets } from '../collect/kubeconfig.js'
+import { capiTargets } from '../collect/capi.js'
+import { inClusterAvailable, inClusterTarget, kubeTargets } from '../collect/kubeconfig.js'
 import { kubernetesCollector } from '../collect/kubernetes.js'
 import type { ClusterTarget } from '../collect/define.js'
 import { readStdin } from './stdin.js'
@@ -75,13 +76,21 @@ export function parseNow(text: string | undefined): Date | undefined {
   return new Date(t)
 }
 
-/** Where the clusters come from: files and folders, and kubeconfig contexts. */
+/** Where the clusters come from: files and folders, kubeconfig contexts, a fleet file, Cluster API, in-cluster. */
 export interface TargetOptions {
   cluster?: string
   fleet?: string
   kubeconfig?: string
   context?: string
   allContexts?: boolean
+  /** The pod's own cluster, through its service account. */
+  inCluster?: boolean
+  /** A Cluster API management cluster: its workload clusters are scanned (reads their kubeconfig Secrets). */
+  capiKubeconfig?: string
+  capiContext?: string
+  capiNamespace?: string
+  /** The management cluster is the pod's own cluster. */
+  capiInCluster?: boolean
 }
 
 /** Resolves file inputs, kubeconfig contexts and a fleet file into clusters; a usage error when there are none. */
@@ -90,10 +99,29 @@ export async function resolveAllTargets(
   o: TargetOptions,
 ): Promise<{ targets: ClusterTarget[]; errors: ScanError[] }> {
   const live = o.kubeconfig !== undefined || o.context !== undefined || o.allContexts === true
-  if (!inputs.length && !live && o.fleet === undefined)
+  const capi = o.capiKubeconfig !== undefined || o.capiInCluster === true
+  if (!capi && (o.capiContext !== undefined || o.capiNamespace !== undefined))
     throw new KubedacError(
       'KDAC_E_USAGE',
-      'name files or folders to scan, a cluster (--kubeconfig, --context, --all-contexts) or a fleet file (--fleet)',
+      '--capi-context and --capi-namespace need the management cluster: --capi-kubeconfig or --capi-in-cluster',
+    )
+  if (o.capiInCluster && o.capiKubeconfig !== undefined)
+    throw new KubedacError('KDAC_E_USAGE', 'use either --capi-kubeconfig or --capi-in-cluster, not both')
+  if (o.inCluster && live)
+    throw new KubedacError('KDAC_E_USAGE', '--in-cluster takes no --kubeconfig, --context or --all-contexts')
+  // In a pod, with nothing named and no kubeconfig in the environment, scan the pod's own cluster.
+  const inCluster =
+    o.inCluster === true ||
+    (!inputs.length &&
+      !live &&
+      !capi &&
+      o.fleet === undefined &&
+      !process.env.KUBECONFIG &&
+      inClusterAvailable())
+  if (!inputs.length && !live && !capi && !inCluster && o.fleet === undefined)
+    throw new KubedacError(
+      'KDAC_E_USAGE',
+      'name files or folders to scan, a cluster (--kubeconfig, --context, --all-contexts, --in-cluster), a fleet file (--fleet) or a Cluster API management cluster (--capi-kubeconfig)',
     )
   const fleet = o.fleet !== undefined ? await loadFleet(o.fleet) : { targets: [], errors: [] }
   const files = inputs.length
@@ -106,8 +134,23 @@ export async function resolveAllTargets(
         ...(o.allContexts ? { allContexts: true } : {}),
       })
     : { targets: [], errors: [] }
+  const own = inCluster ? { targets: [inClusterTarget(o.cluster ?? 'in-cluster')], errors: [] } : undefined
+  const workload = capi
+    ? await capiTargets({
+        ...(o.capiInCluster ? { inCluster: true } : {}),
+        ...(o.capiKubeconfig !== undefined ? { kubeconfig: o.capiKubeconfig } : {}),
+        ...(o.capiContext !== undefined ? { context: o.capiContext } : {}),
+        ...(o.capiNamespace !== undefined ? { namespace: o.capiNamespace } : {}),
+      })
+    : { targets: [], errors: [] }
   return {
-    targets: [...files.targets, ...kube.targets, ...fleet.targets],
-    errors: [...files.errors, ...kube.errors, ...fleet.errors],
+    targets: [
+      ...files.targets,
+      ...kube.targets,
+      ...(own?.targets ?? []),
+      ...fleet.targets,
+      ...workload.targets,
+    ],
+    errors: [...files.errors, ...kube.errors, ...fleet.errors, ...workload.errors],
   }
 }

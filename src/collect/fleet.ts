@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml'
 import { z } from 'zod'
 import { ERRORS } from '../core/errors.js'
 import type { ScanError } from '../core/types.js'
+import { capiTargets } from './capi.js'
 import type { ClusterTarget } from './define.js'
 
 const labelValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v))
@@ -21,14 +22,33 @@ const clusterSchema = z
     message: 'needs either path (a dump or manifests) or kubeconfig/context (a live cluster), not both',
   })
 
+/** A Cluster API management cluster whose workload clusters join the fleet (reads their kubeconfig Secrets). */
+const clusterApiSchema = z
+  .object({
+    kubeconfig: z.string().optional(),
+    context: z.string().optional(),
+    inCluster: z.boolean().optional(),
+    namespace: z.string().optional(),
+    labels: z.record(z.string(), labelValue).optional(),
+  })
+  .strict()
+  .refine((c) => !(c.inCluster && (c.kubeconfig !== undefined || c.context !== undefined)), {
+    message: 'inCluster: true takes no kubeconfig or context',
+  })
+
 /** The schema of `fleet.yaml`. */
 export const fleetSchema = z
   .object({
     apiVersion: z.literal('kubedac.io/v1alpha1').optional(),
     kind: z.literal('Fleet').optional(),
-    clusters: z.array(clusterSchema).min(1),
+    clusters: z.array(clusterSchema).optional(),
+    clusterAPI: z.array(clusterApiSchema).optional(),
   })
   .strict()
+  .refine((f) => (f.clusters?.length ?? 0) > 0 || (f.clusterAPI?.length ?? 0) > 0, {
+    message: 'needs at least one cluster (or a clusterAPI source)',
+    path: ['clusters'],
+  })
 
 function expand(p: string, base: string): string {
   const home = p === '~' || p.startsWith('~/') ? homedir() + p.slice(1) : p
@@ -80,7 +100,7 @@ export async function loadFleet(file: string): Promise<{ targets: ClusterTarget[
   const seen = new Set<string>()
   const base = dirname(resolve(file))
   const targets: ClusterTarget[] = []
-  for (const [i, c] of parsed.data.clusters.entries()) {
+  for (const [i, c] of (parsed.data.clusters ?? []).entries()) {
     if (seen.has(c.name)) return fail(`clusters.${i}.name: ${JSON.stringify(c.name)} is used twice`)
     seen.add(c.name)
     const t: ClusterTarget = { name: c.name, source: `fleet:${c.name}` }
@@ -97,5 +117,26 @@ export async function loadFleet(file: string): Promise<{ targets: ClusterTarget[
     }
     targets.push(t)
   }
-  return { targets, errors: [] }
+  // Workload clusters of Cluster API management clusters: discovered now, their Secrets read when scanned.
+  const errors: ScanError[] = []
+  for (const src of parsed.data.clusterAPI ?? []) {
+    const found = await capiTargets({
+      ...src,
+      ...(src.kubeconfig !== undefined ? { kubeconfig: expand(src.kubeconfig, base) } : {}),
+    })
+    errors.push(...found.errors)
+    for (const t of found.targets) {
+      if (seen.has(t.name)) {
+        errors.push({
+          source: file,
+          code: 'KDAC_E_FLEET',
+          message: `${file}: ${ERRORS.KDAC_E_FLEET}: clusterAPI: cluster ${JSON.stringify(t.name)} (${t.source}) has the name of another cluster; not scanned twice`,
+        })
+        continue
+      }
+      seen.add(t.name)
+      targets.push(t)
+    }
+  }
+  return { targets, errors }
 }

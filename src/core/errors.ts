@@ -28,6 +28,7 @@ export const ERRORS = {
   KDAC_E_CLUSTER_AUTH: 'not authorised by the cluster API',
   KDAC_E_CLUSTER_DEADLINE: 'cluster scan ran out of time',
   KDAC_E_LIST_FAILED: 'listing a kind failed',
+  KDAC_E_CAPI: 'cannot discover clusters from the Cluster API management cluster',
   KDAC_E_STORE_OPEN: 'cannot open the database',
   KDAC_E_STORE_INPUT: 'invalid input to the store',
   KDAC_E_NOT_FOUND: 'not found',

@@ -1,7 +1,8 @@
-import { Command } from 'commander'
+import { Command, Option } from 'commander'
 import { missingData } from '../../detect/define.js'
 import { collectCluster, requiredData } from '../../pipeline.js'
 import { loadRegistry, parseNow, resolveAllTargets } from '../context.js'
+import { liveText, planLive } from '../live-plan.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
 
@@ -16,6 +17,11 @@ export function planCommand(): Command {
     .option('--context <name>', 'the kubeconfig context')
     .option('--all-contexts', 'every context of the kubeconfig')
     .option('--fleet <file>', 'the clusters of a fleet file')
+    .option('--in-cluster', "the pod's own cluster (service account)")
+    .option('--capi-kubeconfig <path>', 'the workload clusters of a Cluster API management cluster')
+    .option('--capi-context <name>', 'the management cluster context')
+    .option('--capi-namespace <ns>', 'only Cluster API clusters in this namespace')
+    .option('--capi-in-cluster', "the management cluster is the pod's own cluster")
     .option('--detectors <dir>', 'load more detectors; repeatable', collect)
     .option('--collectors <dir>', 'load collectors; repeatable', collect)
     .option('--enable <id>', 'enable a detector or category', collect)
@@ -23,7 +29,16 @@ export function planCommand(): Command {
     .option('-c, --config <file>', 'configuration file')
     .option('--cluster <name>', 'name the cluster')
     .option('--now <time>', 'the instant to judge at')
-    .option('--json', 'print the plan as JSON')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .option('--json', 'print the plan as JSON (as --format json)')
+    .addHelpText(
+      'after',
+      `
+Live clusters are planned from API discovery only (no LIST): which kinds a scan would list, which
+the cluster does not serve, and which detectors are therefore skipped.`,
+    )
     .action(async (inputs: string[], o) => {
       const reg = await loadRegistry(o)
       const out: string[] = []
@@ -50,12 +65,22 @@ export function planCommand(): Command {
         o.kubeconfig !== undefined ||
         o.context !== undefined ||
         o.allContexts ||
-        o.fleet
+        o.fleet ||
+        o.inCluster ||
+        o.capiKubeconfig !== undefined ||
+        o.capiInCluster
       ) {
         const now = parseNow(o.now)
         const { targets, errors } = await resolveAllTargets(inputs, o)
         for (const e of errors) out.push(`! ${e.source}: ${e.message}`)
+        plan.errors = errors
         for (const t of targets) {
+          if (t.kube) {
+            const live = await planLive(t, reg.collectors, reg.enabled)
+            ;(plan.clusters as unknown[]).push(live)
+            out.push('', ...liveText(live))
+            continue
+          }
           const { snapshot, errors: cerr } = await collectCluster(t, reg.collectors, reg.enabled, now)
           const collectors = reg.collectors
             .filter((c) => !c.meta.appliesTo || c.meta.appliesTo(t))
@@ -97,6 +122,7 @@ export function planCommand(): Command {
           for (const e of cerr) out.push(`  ! ${e.source}: ${e.message}`)
         }
       }
-      process.stdout.write(o.json ? JSON.stringify(plan, null, 2) + '\n' : out.join('\n') + '\n')
+      const json = o.json === true || o.format === 'json'
+      process.stdout.write(json ? JSON.stringify(plan, null, 2) + '\n' : out.join('\n') + '\n')
     })
 }
