@@ -15,18 +15,18 @@ export function parseDuration(text: string): number | undefined {
 
 const duration = z
   .string()
-  .refine((s) => parseDuration(s) !== undefined, { message: 'expected a duration such as 30s, 5m, 4h or 1h30m' })
+  .refine((s) => parseDuration(s) !== undefined, {
+    message: 'expected a duration such as 30s, 5m, 4h or 1h30m',
+  })
   .transform((s) => parseDuration(s)!)
 
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]])
 const envName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected the name of an environment variable' })
-const httpUrl = z
-  .string()
-  .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), {
-    message: 'expected an http:// or https:// URL',
-  })
+const httpUrl = z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), {
+  message: 'expected an http:// or https:// URL',
+})
 // A header value is text, or the name of an environment variable holding it (for tokens).
 const headers = z.record(z.string(), z.union([z.string(), z.object({ env: envName }).strict()]))
 const receiverName = z
@@ -36,7 +36,9 @@ const receiverName = z
 // Secrets never sit in the config file (it is read, copied and logged): a field for one is an error that says where it goes.
 const inlineSecret = (field: string) =>
   z
-    .never({ error: `secrets are not written in the config: put it in an environment variable and name that in ${field}` })
+    .never({
+      error: `secrets are not written in the config: put it in an environment variable and name that in ${field}`,
+    })
     .optional()
 
 const common = {

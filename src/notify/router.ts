@@ -1,0 +1,204 @@
+import { severityRank, type Severity } from '../core/types.js'
+import type { NotificationsConfig, RouteConfig } from './config.js'
+import { severitiesBetween } from './payload.js'
+import type { NotificationEvent, NotificationPayload, NotifyIncident, PlannedMessage } from './types.js'
+
+/** Cluster labels by cluster name, or a function that looks them up. */
+export type ClusterLabels =
+  | Record<string, Record<string, string> | undefined>
+  | ((cluster: string) => Record<string, string> | undefined)
+
+/** How many findings a payload lists; the count is always complete. */
+export const PAYLOAD_MEMBER_LIMIT = 20
+
+function labelsOf(source: ClusterLabels, cluster: string): Record<string, string> {
+  return (typeof source === 'function' ? source(cluster) : source[cluster]) ?? {}
+}
+
+function globMatch(pattern: string, value: string): boolean {
+  if (!pattern.includes('*')) return pattern === value
+  const re = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')
+  return new RegExp(`^${re}$`).test(value)
+}
+
+function routeMatches(route: RouteConfig, cluster: string, labels: Record<string, string>): boolean {
+  for (const [key, want] of Object.entries(route.match)) {
+    // `cluster` matches the cluster's name unless the cluster has a label of that name.
+    const value = labels[key] ?? (key === 'cluster' ? cluster : undefined)
+    if (value === undefined) return false
+    const wanted = Array.isArray(want) ? want : [want]
+    if (!wanted.some((p) => globMatch(p, value))) return false
+  }
+  return true
+}
+
+/**
+ * The receivers for one cluster's incident at a severity. Routes are tried in order; a route
+ * matches when all its labels match and the severity reaches its `minSeverity` (default: the
+ * config's). The first matching route wins unless it says `continue`; no match → the default receivers.
+ */
+export function routeCluster(
+  cluster: string,
+  labels: Record<string, string>,
+  severity: Severity,
+  config: NotificationsConfig,
+): string[] {
+  const out = new Set<string>()
+  let matched = false
+  for (const route of config.routes) {
+    if (severityRank(severity) < severityRank(route.minSeverity ?? config.minSeverity)) continue
+    if (!routeMatches(route, cluster, labels)) continue
+    matched = true
+    route.receivers.forEach((r) => out.add(r))
+    if (!route.continue) break
+  }
+  if (!matched && severityRank(severity) >= severityRank(config.minSeverity))
+    config.defaultReceivers.forEach((r) => out.add(r))
+  return [...out]
+}
+
+function clustersOf(incident: NotifyIncident): string[] {
+  if (incident.cluster !== null) return [incident.cluster]
+  return incident.clusters ?? []
+}
+
+/**
+ * The receivers for an incident at a severity. A fleet incident (cluster null) is routed once per
+ * cluster it spans, and gets the union: every team whose cluster has the problem hears of it.
+ */
+export function routeIncident(
+  incident: NotifyIncident,
+  severity: Severity,
+  clusterLabels: ClusterLabels,
+  config: NotificationsConfig,
+): string[] {
+  const out = new Set<string>()
+  for (const c of clustersOf(incident))
+    routeCluster(c, labelsOf(clusterLabels, c), severity, config).forEach((r) => out.add(r))
+  return [...out]
+}
+
+/** The labels the incident's clusters share (a single cluster's labels; for a fleet incident, those equal on all of them). */
+function sharedLabels(incident: NotifyIncident, clusterLabels: ClusterLabels): Record<string, string> {
+  const clusters = clustersOf(incident)
+  if (!clusters.length) return {}
+  const out = { ...labelsOf(clusterLabels, clusters[0]!) }
+  for (const c of clusters.slice(1)) {
+    const l = labelsOf(clusterLabels, c)
+    for (const k of Object.keys(out)) if (l[k] !== out[k]) delete out[k]
+  }
+  return out
+}
+
+const maxSeverity = (...s: Severity[]): Severity =>
+  s.reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a))
+
+/**
+ * Plans the outbox messages for incidents after a scan. Pure and idempotent: keys are built from
+ * the receiver, the incident, the event and the opening time (plus the severity for an escalation,
+ * the period for a resend), so planning the same state again yields the same keys and the outbox
+ * (which ignores known keys) adds nothing. Pass every open incident (resends and an opening that a
+ * crash kept from being planned are found that way) and those resolved since the last plan.
+ *
+ * - `open`: once per opening, routed at the opening severity.
+ * - `escalate`: once per opening and peak severity above the opening one, routed at the peak.
+ * - `resend`: a critical incident still open is sent again every `resendInterval` after opening (not
+ *   to Alertmanager receivers, which repeat on their own); Alertmanager receivers instead get every
+ *   open incident again every `refresh` so that its `endsAt` never runs out while it is open.
+ * - `resolve`: once per opening, to every receiver routed at any severity from the opening one to the peak.
+ *
+ * Silenced incidents plan nothing; when the silence ends, the opening they missed is planned.
+ */
+export function planNotifications(
+  incidents: NotifyIncident[],
+  clusterLabels: ClusterLabels,
+  config: NotificationsConfig,
+  now: Date,
+): PlannedMessage[] {
+  const types = new Map(config.receivers.map((r) => [r.name, r]))
+  const out: PlannedMessage[] = []
+  for (const incident of incidents) {
+    if (incident.silenced) continue
+    const opened = incident.openedSeverity ?? incident.severity
+    const peak = maxSeverity(incident.peakSeverity ?? opened, opened, incident.severity)
+    const epoch = incident.openedAt.getTime()
+    const labels = sharedLabels(incident, clusterLabels)
+    const route = (s: Severity) => routeIncident(incident, s, clusterLabels, config)
+    const everyRoute = () => [...new Set(severitiesBetween(opened, peak).flatMap(route))]
+    const add = (
+      receivers: string[],
+      event: NotificationEvent,
+      suffix: string,
+      severity: Severity,
+      extra: Partial<NotificationPayload> = {},
+    ) => {
+      for (const receiver of receivers)
+        out.push({
+          key: `${receiver}:${incident.id}:${event}:${epoch}${suffix}`,
+          receiver,
+          event,
+          incidentId: incident.id,
+          payload: payloadOf(incident, event, severity, opened, peak, labels, extra),
+        })
+    }
+    if (incident.state === 'resolved') {
+      add(everyRoute(), 'resolve', '', peak)
+      continue
+    }
+    add(route(opened), 'open', '', opened)
+    if (severityRank(peak) > severityRank(opened))
+      add(route(peak), 'escalate', `:${peak}`, peak, { previousSeverity: opened })
+    const age = now.getTime() - epoch
+    if (incident.severity === 'critical') {
+      const period = Math.floor(age / config.resendInterval)
+      const receivers = route('critical').filter((r) => types.get(r)?.type !== 'alertmanager')
+      if (period >= 1) add(receivers, 'resend', `:${period}`, 'critical', { sequence: period })
+    }
+    for (const r of everyRoute()) {
+      const rc = types.get(r)
+      if (rc?.type !== 'alertmanager') continue
+      const period = Math.floor(age / rc.refresh)
+      if (period >= 1) add([r], 'resend', `:refresh:${period}`, peak, { sequence: period })
+    }
+  }
+  return out
+}
+
+function payloadOf(
+  incident: NotifyIncident,
+  event: NotificationEvent,
+  severity: Severity,
+  openedSeverity: Severity,
+  peakSeverity: Severity,
+  labels: Record<string, string>,
+  extra: Partial<NotificationPayload>,
+): NotificationPayload {
+  return {
+    version: 1,
+    event,
+    severity,
+    ...extra,
+    labels,
+    incident: {
+      id: incident.id,
+      cluster: incident.cluster,
+      ...(incident.clusters ? { clusters: incident.clusters } : {}),
+      cause: incident.cause,
+      ...(incident.detector ? { detector: incident.detector } : {}),
+      title: incident.title,
+      severity: incident.severity,
+      openedSeverity,
+      peakSeverity,
+      state: incident.state,
+      openedAt: incident.openedAt.toISOString(),
+      ...(incident.resolvedAt ? { resolvedAt: incident.resolvedAt.toISOString() } : {}),
+      ...(incident.url ? { url: incident.url } : {}),
+      memberCount: incident.members.length,
+      // The most severe first, so that the capped list keeps what matters.
+      members: [...incident.members]
+        .sort((a, b) => severityRank(b.severity) - severityRank(a.severity))
+        .slice(0, PAYLOAD_MEMBER_LIMIT)
+        .map((m) => ({ ...m, object: { ...m.object } })),
+    },
+  }
+}
