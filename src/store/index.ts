@@ -1,5 +1,5 @@
 /** The findings service's store: history, incidents, silences and the notification outbox. */
-export { openStore, isPostgresUrl, redactUrl } from './open.js'
+export { openStore, isPostgresUrl, redactUrl, dropPostgresSchema } from './open.js'
 export type { OpenStoreOptions } from './open.js'
 export type * from './types.js'
 export type { NotificationEvent, OutboxInput, OutboxMessage, OutboxStore } from './outbox.js'

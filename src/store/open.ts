@@ -91,24 +91,39 @@ const pgTypes = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 }
 
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+/** As libpq does: no user in the URL nor PGUSER means the operating-system user (pg would send none). */
+function withUser(url: string): string {
+  const parsed = new URL(url)
+  if (process.env.PGUSER || parsed.username) return url
+  parsed.username = userInfo().username
+  return parsed.toString()
+}
+
+/** Drops a PostgreSQL schema and everything in it (tests and benchmarks clean up with this). */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  if (!SCHEMA_NAME.test(schema)) throw new KubedacError('KDAC_E_STORE_INPUT', `schema name "${schema}"`)
+  const client = new pg.Client({ connectionString: withUser(url) })
+  await client.connect()
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`)
+  } finally {
+    await client.end()
+  }
+}
+
 async function openPostgres(
   url: string,
   schema: string | undefined,
   poolSize: number,
 ): Promise<Kysely<Database>> {
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+  if (schema !== undefined && !SCHEMA_NAME.test(schema))
     throw new KubedacError(
       'KDAC_E_STORE_OPEN',
       `PostgreSQL schema name "${schema}" must match [a-z_][a-z0-9_]*`,
     )
-  // As libpq does: no user in the URL or PGUSER means the operating-system user (pg would send none).
-  let connectionString = url
-  const parsed = new URL(url)
-  if (!process.env.PGUSER && !parsed.username) {
-    parsed.username = userInfo().username
-    connectionString = parsed.toString()
-  }
-  const config: pg.PoolConfig = { connectionString, max: poolSize, types: pgTypes }
+  const config: pg.PoolConfig = { connectionString: withUser(url), max: poolSize, types: pgTypes }
   if (schema !== undefined) config.options = `-c search_path=${schema}`
   const pool = new pg.Pool(config)
   // An idle client's error (the server restarted) must not crash the process; the next query
@@ -131,7 +146,23 @@ async function openPostgres(
 }
 
 async function migrate(db: Kysely<Database>, dialect: Dialect, where: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) })
+  // Kysely looks for its migration tables in every schema unless told which: name ours, or a
+  // database whose other schemas hold a kubedac store would look migrated already.
+  let migrationTableSchema: string | undefined
+  if (dialect === 'postgres') {
+    const r = await sql<{ s: string | null }>`select current_schema() as s`.execute(db)
+    migrationTableSchema = r.rows[0]?.s ?? undefined
+    if (migrationTableSchema === undefined)
+      throw new KubedacError(
+        'KDAC_E_STORE_OPEN',
+        `${where}: no schema to create tables in (search_path is empty)`,
+      )
+  }
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  })
   const { error } = await migrator.migrateToLatest()
   if (error)
     throw new KubedacError('KDAC_E_STORE_OPEN', `migrating ${where}: ${errorMessage(error)}`, {

@@ -1,4 +1,5 @@
 import { hash, randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import type { Transaction } from 'kysely'
 import { KubedacError } from '../core/errors.js'
 import { activeSilences } from './lifecycle.js'
@@ -190,7 +191,12 @@ export function silenceStore(ctx: StoreContext) {
       }
       if (filter.expiringBefore) q = q.where('expires_at', '<=', filter.expiringBefore.getTime())
       if (filter.origin) q = q.where('origin', '=', filter.origin)
-      const rows = await q.orderBy('expires_at').orderBy('id').execute()
+      // Never-expiring silences last on both dialects (they sort NULLs differently).
+      const rows = await q
+        .orderBy(sql`case when expires_at is null then 1 else 0 end`)
+        .orderBy('expires_at')
+        .orderBy('id')
+        .execute()
       return rows.map(silenceFromRow)
     },
 
