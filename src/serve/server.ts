@@ -537,6 +537,53 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
   return routes
 }
 
+/**
+ * The first place where a JSON value's type differs from the schema's (`owner` given as 42 where a
+ * string is expected). Ajv coerces types to make query strings work; a body is JSON and must say
+ * what it means, so its types are checked as they are, before Ajv sees them.
+ */
+export function typeMismatch(
+  schema: S.Schema,
+  value: unknown,
+  path: string[] = [],
+): { field: string; message: string } | undefined {
+  const jsonType = (v: unknown) =>
+    v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v
+  if (Array.isArray(schema.anyOf)) {
+    const branches = schema.anyOf as S.Schema[]
+    const misses = branches.map((b) => typeMismatch(b, value, path))
+    return misses.every(Boolean) ? misses[0] : undefined
+  }
+  if (schema.type !== undefined) {
+    const allowed = [schema.type].flat() as string[]
+    const t = jsonType(value)
+    const ok = allowed.includes(t) || (t === 'integer' && allowed.includes('number'))
+    if (!ok) {
+      const field = path.join('.')
+      return {
+        field,
+        message: `body${field ? ` field ${JSON.stringify(field)}` : ''}: must be ${allowed.join(' or ')}, not ${t}`,
+      }
+    }
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const props = (schema.properties ?? {}) as Record<string, S.Schema>
+    const extra =
+      typeof schema.additionalProperties === 'object' ? (schema.additionalProperties as S.Schema) : undefined
+    for (const [k, v] of Object.entries(value)) {
+      const sub = props[k] ?? extra
+      const miss = sub && typeMismatch(sub, v, [...path, k])
+      if (miss) return miss
+    }
+  }
+  if (Array.isArray(value) && schema.items && typeof schema.items === 'object')
+    for (const [i, v] of value.entries()) {
+      const miss = typeMismatch(schema.items as S.Schema, v, [...path, String(i)])
+      if (miss) return miss
+    }
+  return undefined
+}
+
 /** The field at fault in an Ajv error, as a dotted path (`matchers.detector`, `limit`). */
 function fieldOf(v: { instancePath?: string; params?: Record<string, unknown> }): string | undefined {
   const parts = (v.instancePath ?? '').split('/').filter(Boolean)
@@ -572,6 +619,17 @@ export function createServer(deps: ServerDeps): FastifyInstance {
       reply.header('www-authenticate', 'Bearer realm="kubedac"')
       throw new ApiError(401, 'unauthorized', 'a bearer token is required: Authorization: Bearer <token>')
     }
+  })
+  // The API speaks JSON only: a text body is 415, not a string to coerce.
+  app.removeContentTypeParser('text/plain')
+  const bodySchemas = new Map(
+    routes.filter((r) => r.schema.body).map((r) => [`${r.method} ${r.url}`, r.schema.body!]),
+  )
+  app.addHook('preValidation', async (req) => {
+    const schema = bodySchemas.get(`${req.method} ${req.routeOptions.url ?? ''}`)
+    if (!schema) return
+    const miss = typeMismatch(schema, req.body)
+    if (miss) throw new ApiError(400, 'validation', miss.message, miss.field || undefined)
   })
   app.addHook('onResponse', async (req, reply) => {
     log.debug('request', {
@@ -628,12 +686,10 @@ export function createServer(deps: ServerDeps): FastifyInstance {
           err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
           err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
           err instanceof SyntaxError
-        return reply
-          .code(status)
-          .send({
-            error: json ? 'bad_json' : 'bad_request',
-            message: json ? `the body is not valid JSON: ${err.message}` : err.message,
-          })
+        return reply.code(status).send({
+          error: json ? 'bad_json' : 'bad_request',
+          message: json ? `the body is not valid JSON: ${err.message}` : err.message,
+        })
       }
       log.error('request failed', {
         method: req.method,

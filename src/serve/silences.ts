@@ -23,11 +23,9 @@ const matchers = z
 
 const silence = z
   .object({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, {
-        message: 'expected an id of letters, digits, _ . - (up to 128)',
-      }),
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, {
+      message: 'expected an id of letters, digits, _ . - (up to 128)',
+    }),
     matchers,
     owner: z.string().min(1).max(253),
     reason: z.string().min(1).max(4096),
