@@ -29,7 +29,7 @@ const req = async (
     ...(payload !== undefined ? { payload } : {}),
     headers: { ...(typeof payload === 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
   })
-  let body: Record<string, unknown> = {}
+  let body: Record<string, unknown>
   try {
     body = r.json()
   } catch {
