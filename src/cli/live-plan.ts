@@ -11,6 +11,8 @@ import { requiredData, statusOf } from '../pipeline.js'
 export interface LivePlan {
   name: string
   source: string
+  /** Labels from the inventory (fleet file, Cluster API Cluster labels). */
+  labels?: Record<string, string>
   /** The API server's URL, when it could be reached. */
   server?: string
   /** What a scan would find reaching it: `unreachable` when discovery failed outright. */
@@ -78,6 +80,7 @@ export async function planLive(
     errors: d.errors,
   }
   if (d.server) plan.server = d.server
+  if (target.labels) plan.labels = target.labels
   return plan
 }
 
@@ -87,6 +90,13 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 export function liveText(p: LivePlan): string[] {
   const out = [
     `Cluster ${p.name} (${p.source})${p.server ? ` at ${p.server}` : ''}: API discovery only, nothing listed yet${p.status === 'scanned' ? '' : ` [${p.status}]`}`,
+    ...(p.labels
+      ? [
+          `  labels: ${Object.entries(p.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')}`,
+        ]
+      : []),
     `  collectors: ${p.collectors.join(', ') || 'none'}`,
     `  will list (${p.list.length}): ${p.list.map((l) => `${l.resource}.${l.apiVersion}`).join(', ') || 'nothing'}`,
     `  not served (${p.notServed.length}): ${p.notServed.map((n) => n.groupKind).join(', ') || 'none'}`,
