@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { startLocalReceiver, type LocalReceiver } from '../../test/support/local-receiver.js'
+import { incident, notifyConfig } from '../../test/support/notify.js'
+import { dropPostgresSchema, openStore, type Store } from '../store/index.js'
+import { deliver } from './deliver.js'
+import { createReceivers } from './receivers/index.js'
+import { planNotifications } from './router.js'
+
+// Delivery against the real store: the outbox on SQLite (the default) and on PostgreSQL, one code path.
+const PG_URL = process.env.KUBEDAC_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test'
+const RUN = `kdac_notify${process.pid}_${Date.now().toString(36)}`
+const dir = mkdtempSync(join(tmpdir(), 'kubedac-notify-store-'))
+const schemas: string[] = []
+let n = 0
+
+const backends: { name: string; open: () => Promise<Store> }[] = [
+  { name: 'SQLite', open: () => openStore({ file: join(dir, `outbox-${n++}.db`) }) },
+  {
+    name: 'PostgreSQL',
+    open: () => {
+      const schema = `${RUN}_${n++}`
+      schemas.push(schema)
+      return openStore({ url: PG_URL, schema, poolSize: 2 })
+    },
+  },
+]
+
+const SECRET = 'whsec-store-test-123'
+const t0 = new Date('2026-12-01T10:05:00Z')
+const later = (ms: number) => new Date(t0.getTime() + ms)
+const backoff = { jitter: 0, initialMs: 1000, maxMs: 60_000, maxAttempts: 5 }
+
+let open: { store: Store; hook: LocalReceiver }[] = []
+afterEach(async () => {
+  for (const o of open) {
+    await o.store.close()
+    await o.hook.close()
+  }
+  open = []
+})
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true })
+  for (const s of schemas) await dropPostgresSchema(PG_URL, s)
+})
+
+for (const backend of backends) {
+  describe(`delivery through the ${backend.name} outbox`, () => {
+    async function setup(incidents = [incident()]) {
+      const store = await backend.open()
+      const hook = await startLocalReceiver({ secret: SECRET })
+      open.push({ store, hook })
+      const config = notifyConfig({
+        receivers: [{ name: 'hook', type: 'webhook', url: hook.url, secretEnv: 'SECRET' }],
+        defaultReceivers: ['hook'],
+      })
+      const plan = (at: Date, incs = incidents) => planNotifications(incs, {}, config, at)
+      return { store, hook, plan, rs: createReceivers(config, { SECRET }) }
+    }
+
+    it('delivers what was planned once, and a replayed plan adds nothing', async () => {
+      const { store, hook, plan, rs } = await setup([incident(), incident({ id: 'inc-2' })])
+      expect(await store.enqueue(plan(t0), t0)).toBe(2)
+      expect(await deliver(store, rs, { now: t0 })).toMatchObject({ claimed: 2, sent: 2 })
+      expect(await store.enqueue(plan(later(60_000)), later(60_000))).toBe(0)
+      expect(await deliver(store, rs, { now: later(60_000) })).toMatchObject({ claimed: 0 })
+      expect(await store.outboxStats()).toEqual({ pending: 0, sent: 2, failed: 0 })
+      expect(hook.requests.map((r) => r.signatureValid)).toEqual([true, true])
+      expect([...hook.effects.values()]).toEqual([1, 1])
+    })
+
+    it('retries after the backoff the store keeps, counting attempts by claims, and gives up on a final answer', async () => {
+      const { store, hook, plan, rs } = await setup([incident(), incident({ id: 'inc-2' })])
+      hook.script({ status: 503 }, { status: 404 })
+      await store.enqueue(plan(t0), t0)
+      expect(await deliver(store, rs, { now: t0, backoff, concurrency: 1 })).toMatchObject({
+        retried: 1,
+        gaveUp: 1,
+      })
+      expect(await deliver(store, rs, { now: later(999), backoff })).toMatchObject({ claimed: 0 })
+      const claimedAt = await store.claimDue(later(1000), 10, 1)
+      expect(claimedAt.map((m) => m.attempts)).toEqual([2])
+      // That claim was a worker that died: its lease (1 ms) ran out, and the message comes back.
+      expect(await deliver(store, rs, { now: later(1001), backoff })).toMatchObject({ sent: 1 })
+      expect(await store.outboxStats()).toEqual({ pending: 0, sent: 1, failed: 1 })
+    })
+
+    it('keeps a resolve behind its failed open across rounds', async () => {
+      const { store, hook, plan, rs } = await setup()
+      hook.script({ status: 500 })
+      await store.enqueue(plan(t0), t0)
+      await store.enqueue(plan(t0, [incident({ state: 'resolved', resolvedAt: t0 })]), t0)
+      expect(await deliver(store, rs, { now: t0, backoff })).toMatchObject({ retried: 1, deferred: 1 })
+      expect(await deliver(store, rs, { now: later(1000), backoff })).toMatchObject({ sent: 1, claimed: 1 })
+      expect(await deliver(store, rs, { now: later(1001), backoff })).toMatchObject({ sent: 1 })
+      expect(hook.requests.map((r) => (r.json as { event: string }).event)).toEqual([
+        'open',
+        'open',
+        'resolve',
+      ])
+    })
+  })
+}
