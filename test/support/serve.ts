@@ -83,9 +83,11 @@ export function startServe(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string> } = {},
 ): ServeProcess {
+  // The service's own settings come from the test, never from the environment the tests run in.
+  const { KUBEDAC_API_TOKEN: _t, KUBEDAC_DATABASE_URL: _d, ...inherited } = process.env
   const child = spawn(process.execPath, [CLI, 'serve', ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: '1', KUBEDAC_API_TOKEN: '', KUBEDAC_DATABASE_URL: '', ...opts.env },
+    env: { ...inherited, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   const logs: LogLine[] = []
