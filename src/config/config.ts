@@ -52,6 +52,8 @@ export const configSchema = z
     exclude: z.array(exclusion).optional(),
     runbookBase: z.string().optional(),
     notifications: notificationsSchema.optional(),
+    /** A silences.yaml for `kubedac scan`, relative to this file (`--silences` overrides it). */
+    silences: z.string().optional(),
   })
   .strict()
 

@@ -4,6 +4,8 @@ import { KubedacError } from '../../core/errors.js'
 import { SEVERITIES, severityRank, type Report, type Severity } from '../../core/types.js'
 import { scan } from '../../pipeline.js'
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/index.js'
+import { renderJsonWithSilences, silencedSummary } from '../../silences/apply.js'
+import { scanSilencer } from '../../silences/scan.js'
 import { VERSION, loadRegistry, parseNow, resolveAllTargets } from '../context.js'
 import { scanProgress } from '../progress.js'
 
@@ -67,6 +69,11 @@ export function scanCommand(): Command {
     .option('--disable <id>', 'disable a detector or category (comma-separated; repeatable)', collect)
     .option('-c, --config <file>', 'configuration file (default: ./kubedac.yaml if present)')
     .option('--cluster <name>', 'name the cluster (all inputs become one cluster)')
+    .option(
+      '--silences <file>',
+      'silences.yaml: matching findings are reported apart and ignored by --fail-on',
+    )
+    .option('--silences-max-days <days>', 'refuse silences that end further ahead than this (default 90)')
     .option('--now <time>', "judge time-based rules at this instant (default: the dump's newest timestamp)")
     .option('--concurrency <n>', 'clusters scanned at once', (v) => Number.parseInt(v, 10), 2)
     .option('--no-color', 'no colour in table output')
@@ -90,6 +97,7 @@ Exit codes: 0 no finding at or above --fail-on (or --fail-on none); 1 some; 2 us
       if (!Number.isInteger(o.concurrency) || o.concurrency < 1)
         throw new KubedacError('KDAC_E_USAGE', '--concurrency must be a whole number of at least 1')
       const reg = await loadRegistry(o)
+      const silencer = await scanSilencer(o, reg.config, now)
       const { targets, errors: inputErrors } = await resolveAllTargets(inputs, o)
       const progress = scanProgress({
         total: targets.length,
@@ -105,21 +113,31 @@ Exit codes: 0 no finding at or above --fail-on (or --fail-on none); 1 some; 2 us
         inputErrors: [...reg.errors, ...inputErrors],
         ...(now ? { now } : {}),
         onCluster: (c, done) => progress.cluster(c, done),
+        ...(silencer?.onSnapshot ? { onSnapshot: silencer.onSnapshot } : {}),
       })
       progress.finish(report.clusters)
+      // Silenced findings leave `findings` here, so no format, count or exit code can mix them in.
+      const silenced = silencer?.apply(report, targets)
+      const open: Report = silenced ?? report
+      if (silencer?.notices) process.stderr.write(silencer.notices)
       // A terminal shows what needs action; hygiene (info) is counted unless asked for by name.
       const hideInfo = o.format === 'table' && command.getOptionValueSource('minSeverity') === 'default'
       const min: Severity = hideInfo ? 'warning' : (o.minSeverity as Severity)
       const shown: Report = {
-        ...report,
-        findings: report.findings.filter((f) => severityRank(f.severity) >= severityRank(min)),
+        ...open,
+        findings: open.findings.filter((f) => severityRank(f.severity) >= severityRank(min)),
       }
-      let text = renderReport(o.format as ReportFormat, shown, {
+      const ctx = {
         detectors: new Map(reg.all.map((d) => [d.meta.id, d.meta])),
         color: !o.output && o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR,
         toolVersion: VERSION,
-      })
-      if (hideInfo) text = text.replace(/\n*$/, '\n') + infoSummary(report)
+      }
+      let text =
+        silenced && o.format === 'json'
+          ? renderJsonWithSilences({ ...silenced, findings: shown.findings }, ctx)
+          : renderReport(o.format as ReportFormat, shown, ctx)
+      if (hideInfo) text = text.replace(/\n*$/, '\n') + infoSummary(open)
+      if (silenced && o.format === 'table') text = text.replace(/\n*$/, '\n') + silencedSummary(silenced)
       if (o.output) await writeFile(o.output, text)
       else process.stdout.write(text.endsWith('\n') ? text : text + '\n')
       const objects = report.clusters.reduce((n, c) => n + c.objects, 0)
@@ -133,6 +151,6 @@ Exit codes: 0 no finding at or above --fail-on (or --fail-on none); 1 some; 2 us
         return
       }
       const failOn = severityRank(o.failOn as Severity)
-      process.exitCode = report.findings.some((f) => severityRank(f.severity) >= failOn) ? 1 : 0
+      process.exitCode = open.findings.some((f) => severityRank(f.severity) >= failOn) ? 1 : 0
     })
 }
