@@ -244,12 +244,39 @@ describe('planning notifications', () => {
 
   it('plans nothing for a silenced incident, and the missed opening once the silence ends', () => {
     expect(planNotifications([incident({ silenced: true })], labels, config, now)).toEqual([])
-    expect(planNotifications([incident({ silenced: true, state: 'resolved' })], labels, config, now)).toEqual(
-      [],
-    )
     expect(keys(planNotifications([incident()], labels, config, now))).toContain(
       `pd-payments:inc-1:open:${epoch}`,
     )
+  })
+
+  it('still resolves a silenced incident, but not on Slack: a page sent before the silence is closed, nobody is told', () => {
+    const plan = planNotifications([incident({ silenced: true, state: 'resolved' })], labels, config, now)
+    expect(keys(plan)).toEqual([`audit:inc-1:resolve:${epoch}`, `pd-payments:inc-1:resolve:${epoch}`])
+  })
+
+  it('takes an incident whose opening severity is unknown to have opened at its peak: no escalation', () => {
+    const plan = planNotifications(
+      [incident({ severity: 'warning', peakSeverity: 'critical' })],
+      labels,
+      config,
+      now,
+    )
+    expect(plan.filter((m) => m.event === 'escalate')).toEqual([])
+    expect(keys(plan)).toContain(`pd-payments:inc-1:open:${epoch}`)
+  })
+
+  it('escalates on the hint of the scan that raised it when the opening severity is unknown', () => {
+    const plan = planNotifications([incident({ escalated: true })], labels, config, now)
+    const esc = plan.filter((m) => m.event === 'escalate')
+    expect(keys(esc)).toEqual([
+      `audit:inc-1:escalate:${epoch}:critical`,
+      `pd-payments:inc-1:escalate:${epoch}:critical`,
+      `slack-payments:inc-1:escalate:${epoch}:critical`,
+    ])
+    expect(esc[0]!.payload.previousSeverity).toBeUndefined()
+    // The same keys as when the opening severity is known: planning either way adds nothing twice.
+    const exact = planNotifications([incident({ openedSeverity: 'warning' })], labels, config, now)
+    expect(keys(plan)).toEqual(keys(exact))
   })
 
   it('looks cluster labels up through a function as well as a record', () => {

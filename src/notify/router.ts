@@ -93,6 +93,8 @@ function sharedLabels(incident: NotifyIncident, clusterLabels: ClusterLabels): R
 const maxSeverity = (...s: Severity[]): Severity =>
   s.reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a))
 
+const stepBelow = (s: Severity): Severity => (s === 'critical' ? 'warning' : 'info')
+
 /**
  * Plans the outbox messages for incidents after a scan. Pure and idempotent: keys are built from
  * the receiver, the incident, the event and the opening time (plus the severity for an escalation,
@@ -100,14 +102,18 @@ const maxSeverity = (...s: Severity[]): Severity =>
  * (which ignores known keys) adds nothing. Pass every open incident (resends and an opening that a
  * crash kept from being planned are found that way) and those resolved since the last plan.
  *
- * - `open`: once per opening, routed at the opening severity.
+ * - `open`: once per opening, routed at the opening severity (`openedSeverity`).
  * - `escalate`: once per opening and peak severity above the opening one, routed at the peak.
+ *   Without `openedSeverity`, only an incident marked `escalated` (by the scan that raised it) is
+ *   escalated; give `openedSeverity` where the store keeps it, so that a crash between recording
+ *   the scan and planning cannot lose an escalation.
  * - `resend`: a critical incident still open is sent again every `resendInterval` after opening (not
  *   to Alertmanager receivers, which repeat on their own); Alertmanager receivers instead get every
  *   open incident again every `refresh` so that its `endsAt` never runs out while it is open.
  * - `resolve`: once per opening, to every receiver routed at any severity from the opening one to the peak.
  *
- * Silenced incidents plan nothing; when the silence ends, the opening they missed is planned.
+ * Silenced incidents plan nothing, except a resolve to the receivers that are not Slack (so that a
+ * page sent before the silence is closed); when the silence ends, the opening they missed is planned.
  */
 export function planNotifications(
   incidents: NotifyIncident[],
@@ -118,13 +124,18 @@ export function planNotifications(
   const types = new Map(config.receivers.map((r) => [r.name, r]))
   const out: PlannedMessage[] = []
   for (const incident of incidents) {
-    if (incident.silenced) continue
-    const opened = incident.openedSeverity ?? incident.severity
-    const peak = maxSeverity(incident.peakSeverity ?? opened, opened, incident.severity)
+    if (incident.silenced && incident.state === 'open') continue
+    // Without the opening severity, a hinted escalation opened one step below its peak, and any
+    // severity from info up may have fired; otherwise it opened at its peak.
+    const known = incident.openedSeverity
+    const hinted = known === undefined && incident.escalated === true
+    const peak = maxSeverity(incident.peakSeverity ?? incident.severity, incident.severity, known ?? 'info')
+    const opened = known ?? (hinted ? stepBelow(peak) : peak)
+    const lowest = known ?? (hinted ? 'info' : peak)
     const epoch = incident.openedAt.getTime()
     const labels = sharedLabels(incident, clusterLabels)
     const route = (s: Severity) => routeIncident(incident, s, clusterLabels, config)
-    const everyRoute = () => [...new Set(severitiesBetween(opened, peak).flatMap(route))]
+    const everyRoute = () => [...new Set(severitiesBetween(lowest, peak).flatMap(route))]
     const add = (
       receivers: string[],
       event: NotificationEvent,
@@ -138,16 +149,19 @@ export function planNotifications(
           receiver,
           event,
           incidentId: incident.id,
-          payload: payloadOf(incident, event, severity, opened, peak, labels, extra),
+          payload: payloadOf(incident, event, severity, lowest, peak, labels, extra),
         })
     }
     if (incident.state === 'resolved') {
-      add(everyRoute(), 'resolve', '', peak)
+      // A silence keeps people from hearing of it, but never leaves a page open: the resolve
+      // still goes to receivers that keep state (for them, closing what was never opened is a no-op).
+      const receivers = everyRoute().filter((r) => !incident.silenced || types.get(r)?.type !== 'slack')
+      add(receivers, 'resolve', '', peak)
       continue
     }
     add(route(opened), 'open', '', opened)
     if (severityRank(peak) > severityRank(opened))
-      add(route(peak), 'escalate', `:${peak}`, peak, { previousSeverity: opened })
+      add(route(peak), 'escalate', `:${peak}`, peak, known ? { previousSeverity: known } : {})
     const age = now.getTime() - epoch
     if (incident.severity === 'critical') {
       const period = Math.floor(age / config.resendInterval)
@@ -193,7 +207,7 @@ function payloadOf(
       openedAt: incident.openedAt.toISOString(),
       ...(incident.resolvedAt ? { resolvedAt: incident.resolvedAt.toISOString() } : {}),
       ...(incident.url ? { url: incident.url } : {}),
-      memberCount: incident.members.length,
+      memberCount: Math.max(incident.memberCount ?? 0, incident.members.length),
       // The most severe first, so that the capped list keeps what matters.
       members: [...incident.members]
         .sort((a, b) => severityRank(b.severity) - severityRank(a.severity))

@@ -33,15 +33,22 @@ export interface NotifyIncident {
   title: string
   /** The severity now. */
   severity: Severity
-  /** The severity when it (re)opened; default `severity`. */
+  /**
+   * The severity when it (re)opened. Unknown: the incident is taken to have opened at its peak,
+   * unless `escalated` says the peak was reached later.
+   */
   openedSeverity?: Severity
   /** The highest severity since it (re)opened; default the higher of `severity` and `openedSeverity`. */
   peakSeverity?: Severity
+  /** The scan being planned raised its severity (the store's `escalated` list); used when `openedSeverity` is unknown. */
+  escalated?: boolean
   state: 'open' | 'resolved'
   openedAt: Date
   resolvedAt?: Date
   members: NotifyFinding[]
-  /** Silenced (or otherwise suppressed) incidents are not notified at all. */
+  /** How many findings it has when `members` lists only some (default: members.length). */
+  memberCount?: number
+  /** Silenced (or snoozed) incidents are not notified; only their resolve goes out, and not to Slack. */
   silenced?: boolean
   /** A link to the incident in kubedac's UI or API, used as Alertmanager's generatorURL and in messages. */
   url?: string
@@ -65,7 +72,7 @@ export interface NotificationPayload {
   event: NotificationEvent
   /** The severity this message is about: the opening severity for `open`, the peak otherwise. */
   severity: Severity
-  /** For `escalate`: the severity notified before (the opening one). */
+  /** For `escalate`: the severity notified before (the opening one), when known. */
   previousSeverity?: Severity
   /** For `resend`: which resend of this opening (1, 2, …). */
   sequence?: number
@@ -79,6 +86,7 @@ export interface NotificationPayload {
     detector?: string
     title: string
     severity: Severity
+    /** The lowest severity it may have been notified at (info when unknown). */
     openedSeverity: Severity
     peakSeverity: Severity
     state: 'open' | 'resolved'

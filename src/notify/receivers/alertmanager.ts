@@ -87,13 +87,16 @@ export function alertmanagerAlerts(p: NotificationPayload, now: Date, ttlMs: num
   switch (p.event) {
     case 'resolve':
       return severitiesBetween(inc.openedSeverity, inc.peakSeverity).map((s) => alert(s, ended))
-    case 'escalate':
+    case 'escalate': {
+      // End the alert of each severity below the new one that may have fired before it.
+      const before = p.previousSeverity
+        ? [p.previousSeverity]
+        : severitiesBetween(inc.openedSeverity, p.severity).filter((s) => s !== p.severity)
       return [
-        ...(p.previousSeverity && p.previousSeverity !== p.severity
-          ? [alert(p.previousSeverity, ended)]
-          : []),
+        ...before.filter((s) => s !== p.severity).map((s) => alert(s, ended)),
         alert(p.severity, firingUntil),
       ]
+    }
     default:
       return [alert(p.severity, firingUntil)]
   }

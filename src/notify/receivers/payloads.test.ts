@@ -72,6 +72,17 @@ describe('Alertmanager alerts', () => {
     ])
   })
 
+  it('on an escalation whose opening severity is unknown, ends every lower severity', () => {
+    const alerts = alertmanagerAlerts(payloadOf(incident({ escalated: true }), 'escalate'), now, 1000)
+    expect(
+      alerts.map((a) => [a.labels.severity, a.endsAt === now.toISOString() ? 'ended' : 'firing']),
+    ).toEqual([
+      ['warning', 'ended'],
+      ['info', 'ended'],
+      ['critical', 'firing'],
+    ])
+  })
+
   it('resolves every severity the incident fired at', () => {
     const p = payloadOf(
       incident({ state: 'resolved', openedSeverity: 'info', peakSeverity: 'critical' }),
