@@ -241,6 +241,26 @@ describe('delivery to local receivers', () => {
   })
 })
 
+describe('leases', () => {
+  it('by default hold longer than a round can take: ⌈limit / concurrency⌉ × the longest timeout + 30 s', async () => {
+    const outbox = memoryOutbox()
+    await outbox.enqueue([{ key: 'k', receiver: 'r', event: 'open', incidentId: 'i', payload: {} }], t0)
+    let lease: Date | null = null
+    const r: Receiver = {
+      name: 'r',
+      type: 'webhook',
+      timeoutMs: 2000,
+      redact: (t) => t,
+      async send() {
+        lease = outbox.rows[0]!.leaseUntil
+        return { ok: true, status: 200 }
+      },
+    }
+    await deliver(outbox, new Map([['r', r]]), { now: t0, limit: 10, concurrency: 2 })
+    expect(lease).toEqual(later(5 * 2000 + 30_000))
+  })
+})
+
 describe('backoff', () => {
   const policy = { ...DEFAULT_BACKOFF, initialMs: 10_000, maxMs: 3_600_000 }
 

@@ -47,7 +47,10 @@ export interface DeliverOptions {
   clock?: () => Date
   /** Messages claimed per round (default 100). */
   limit?: number
-  /** How long a claim holds (default 60 s): a worker that dies lets its messages go when it runs out. */
+  /**
+   * How long a claim holds: a worker that dies lets its messages go when it runs out. Default:
+   * longer than the round can take, ⌈limit / concurrency⌉ × the longest receiver timeout + 30 s.
+   */
   leaseMs?: number
   backoff?: Partial<BackoffOptions>
   /** Messages sent at the same time (default 8); messages of one receiver and incident go one after another. */
@@ -107,7 +110,11 @@ export async function deliver(
 ): Promise<DeliveryResult> {
   const clock = opts.clock ?? (opts.now ? () => opts.now! : () => new Date())
   const policy: BackoffOptions = { ...DEFAULT_BACKOFF, ...opts.backoff }
-  const claimed = await outbox.claimDue(opts.now ?? clock(), opts.limit ?? 100, opts.leaseMs ?? 60_000)
+  const limit = opts.limit ?? 100
+  const concurrency = Math.max(1, opts.concurrency ?? 8)
+  const longest = Math.max(0, ...[...receivers.values()].map((r) => r.timeoutMs))
+  const leaseMs = opts.leaseMs ?? Math.ceil(limit / concurrency) * longest + 30_000
+  const claimed = await outbox.claimDue(opts.now ?? clock(), limit, leaseMs)
   const result: DeliveryResult = {
     claimed: claimed.length,
     sent: 0,
@@ -213,7 +220,7 @@ export async function deliver(
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker))
+  await Promise.all(Array.from({ length: concurrency }, worker))
   if (errors.length) throw errors[0]
   return result
 }

@@ -32,6 +32,7 @@ export {
   type ReceiverCounts,
 } from './deliver.js'
 export { parseRetryAfter, redactor, safeEndpoint, type SendOutcome } from './http.js'
+export { fromStoreIncident, type FromStoreOptions } from './from-store.js'
 export { readPayload } from './payload.js'
 export * from './receivers/index.js'
 export type * from './types.js'

@@ -116,6 +116,7 @@ export function alertmanagerReceiver(opts: AlertmanagerOptions): Receiver {
   return {
     name: opts.name,
     type: 'alertmanager',
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     redact,
     async send(message, now) {
       let alerts: AlertmanagerAlert[]

@@ -95,6 +95,7 @@ export function pagerdutyReceiver(opts: PagerDutyOptions): Receiver {
   return {
     name: opts.name,
     type: 'pagerduty',
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     redact,
     async send(message, now) {
       let body: PagerDutyEvent

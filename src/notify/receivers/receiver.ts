@@ -8,6 +8,8 @@ export type Deliverable = Pick<OutboxMessage, 'key' | 'event' | 'incidentId' | '
 export interface Receiver {
   readonly name: string
   readonly type: 'alertmanager' | 'slack' | 'webhook' | 'pagerduty'
+  /** Longest a request may take (ms): delivery leases messages for longer than a round can last. */
+  readonly timeoutMs: number
   /** Sends one message; never throws, and no secret of the receiver appears in the outcome. */
   send(message: Deliverable, now: Date): Promise<SendOutcome>
   /** Removes the receiver's secrets from a text (for errors that did not come from `send`). */

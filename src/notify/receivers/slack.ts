@@ -100,6 +100,7 @@ export function slackReceiver(opts: ReceiverOptions): Receiver {
   return {
     name: opts.name,
     type: 'slack',
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     redact,
     async send(message, now) {
       let body: SlackMessage

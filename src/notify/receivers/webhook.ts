@@ -83,6 +83,7 @@ export function webhookReceiver(opts: WebhookOptions): Receiver {
   return {
     name: opts.name,
     type: 'webhook',
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     redact,
     async send(message, now) {
       let body: string
