@@ -4,8 +4,16 @@ import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { startLocalReceiver, type LocalReceiver } from '../../test/support/local-receiver.js'
 import { incident, notifyConfig } from '../../test/support/notify.js'
-import { dropPostgresSchema, openStore, type Store } from '../store/index.js'
+import type { Severity } from '../core/types.js'
+import {
+  dropPostgresSchema,
+  openStore,
+  type Incident,
+  type RecordScanInput,
+  type Store,
+} from '../store/index.js'
 import { deliver } from './deliver.js'
+import { fromStoreIncident } from './from-store.js'
 import { createReceivers } from './receivers/index.js'
 import { planNotifications } from './router.js'
 
@@ -100,6 +108,74 @@ for (const backend of backends) {
         'open',
         'resolve',
       ])
+    })
+
+    it('plans from what the store records: open, escalate and resolve of one incident, mapped by fromStoreIncident', async () => {
+      const { store, hook, rs } = await setup()
+      const config = notifyConfig({
+        receivers: [{ name: 'hook', type: 'webhook', url: hook.url }],
+        routes: [{ match: { team: 'shop' }, receivers: ['hook'] }],
+      })
+      const scan = (severity: Severity | null, at: Date): RecordScanInput => ({
+        cluster: { name: 'c1', source: 'ctx-c1', labels: { team: 'shop', env: 'prod' } },
+        result: { name: 'c1', source: 'ctx-c1', status: 'scanned', objects: 3, skipped: [], errors: [] },
+        findings: severity
+          ? [
+              {
+                detector: 'container-crashloop',
+                title: 'Container restarts in a loop',
+                severity,
+                category: 'workload',
+                cluster: 'c1',
+                object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+                messageId: 'loop',
+                message: 'web restarts in a loop',
+                evidence: {},
+                remediation: 'read the logs',
+                runbook: 'https://example.test/runbook',
+                fingerprint: 'container-crashloop|c1|web',
+                cause: 'Deployment/shop/web',
+              },
+            ]
+          : [],
+        detectorsRan: ['container-crashloop'],
+        now: at,
+      })
+      const planAfter = async (changed: Incident[], escalated: Incident[], at: Date) => {
+        const incs = []
+        for (const i of changed) {
+          const detail = (await store.getIncident(i.id))!
+          incs.push(fromStoreIncident(detail, { now: at, escalated: escalated.some((e) => e.id === i.id) }))
+        }
+        // Routing by the cluster labels the store keeps from the inventory.
+        const labels = Object.fromEntries((await store.listClusters()).map((c) => [c.name, c.labels]))
+        await store.enqueue(planNotifications(incs, labels, config, at), at)
+        await deliver(store, rs, { now: at })
+      }
+      const r1 = await store.recordScan(scan('warning', t0))
+      expect(r1.opened).toHaveLength(1)
+      await planAfter(r1.opened, [], t0)
+      const r2 = await store.recordScan(scan('critical', later(60_000)))
+      expect(r2.escalated).toHaveLength(1)
+      await planAfter(r2.escalated, r2.escalated, later(60_000))
+      // The next scan sees it unchanged: planning it again adds nothing.
+      const r3 = await store.recordScan(scan('critical', later(120_000)))
+      const open = (await store.listIncidents({ state: 'open' })).items
+      await planAfter(open, r3.escalated, later(120_000))
+      const r4 = await store.recordScan(scan(null, later(180_000)))
+      expect(r4.resolved).toHaveLength(1)
+      await planAfter(r4.resolved, [], later(180_000))
+
+      const bodies = hook.requests.map(
+        (r) => r.json as { event: string; severity: string; findings: { total: number } },
+      )
+      expect(bodies.map((b) => [b.event, b.severity])).toEqual([
+        ['open', 'warning'],
+        ['escalate', 'critical'],
+        ['resolve', 'critical'],
+      ])
+      expect(bodies[0]!.findings.total).toBe(1)
+      expect(await store.outboxStats()).toEqual({ pending: 0, sent: 3, failed: 0 })
     })
   })
 }
