@@ -7,6 +7,7 @@ import {
   renderJson,
   renderJunit,
   renderMarkdown,
+  renderPolicyReport,
   renderReport,
   renderSarif,
   renderTable,
@@ -14,8 +15,8 @@ import {
 } from './index.js'
 
 describe('renderReport', () => {
-  it('knows the six formats', () => {
-    expect(REPORT_FORMATS).toEqual(['table', 'json', 'sarif', 'junit', 'markdown', 'html'])
+  it('knows the seven formats', () => {
+    expect(REPORT_FORMATS).toEqual(['table', 'json', 'sarif', 'junit', 'markdown', 'html', 'policyreport'])
     expect(isReportFormat('sarif')).toBe(true)
     expect(isReportFormat('yaml')).toBe(false)
   })
@@ -30,6 +31,7 @@ describe('renderReport', () => {
       junit: renderJunit,
       markdown: renderMarkdown,
       html: renderHtml,
+      policyreport: renderPolicyReport,
     }
     for (const f of REPORT_FORMATS) expect(renderReport(f, r, ctx)).toBe(direct[f](r, ctx))
   })

@@ -4,16 +4,17 @@ import { renderHtml } from './html.js'
 import { renderJson } from './json.js'
 import { renderJunit } from './junit.js'
 import { renderMarkdown } from './markdown.js'
+import { renderPolicyReport } from './policyreport.js'
 import { renderSarif } from './sarif.js'
 import { renderTable } from './table.js'
 
 export type { ReportContext, Plain } from './common.js'
 export { toPlain } from './common.js'
-export { renderHtml, renderJson, renderJunit, renderMarkdown, renderSarif, renderTable }
+export { renderHtml, renderJson, renderJunit, renderMarkdown, renderPolicyReport, renderSarif, renderTable }
 export { SARIF_FINGERPRINT_KEY, SARIF_SCHEMA_URI } from './sarif.js'
 
 /** The formats `kubedac scan --format` accepts. */
-export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html'] as const
+export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html', 'policyreport'] as const
 
 /** One of {@link REPORT_FORMATS}. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
@@ -30,6 +31,7 @@ const RENDERERS: Record<ReportFormat, (report: Report, ctx: ReportContext) => st
   junit: renderJunit,
   markdown: renderMarkdown,
   html: renderHtml,
+  policyreport: renderPolicyReport,
 }
 
 /** Renders a report in one format; every renderer is pure and ends its output with a newline. */
