@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../config/config.js'
 import { parseDuration, parseNotifications } from './config.js'
@@ -99,6 +101,28 @@ describe('notifications config', () => {
         'notifications:\n  receivers: [{ name: p, type: pagerduty, routingKey: abcd, routingKeyEnv: PD }]\n',
       ),
     ).toContain('notifications.receivers.0.routingKey: secrets are not written in the config')
+  })
+
+  it('accepts the example in docs/notifications.md, and builds its receivers', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/notifications.md'), 'utf8')
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!
+    const n = parseConfig(example, 'docs/notifications.md').notifications!
+    expect(n.receivers).toHaveLength(4)
+    const vars = [
+      'SLACK_PAYMENTS_WEBHOOK',
+      'KUBEDAC_WEBHOOK_SECRET',
+      'AUDIT_TOKEN',
+      'PD_PAYMENTS_ROUTING_KEY',
+    ]
+    const env = Object.fromEntries(
+      vars.map((v) => [v, v === 'SLACK_PAYMENTS_WEBHOOK' ? 'https://hooks.slack.test/x' : 'x'.repeat(8)]),
+    )
+    expect([...createReceivers(n, env).keys()]).toEqual([
+      'alertmanager',
+      'payments-slack',
+      'audit',
+      'payments-pagerduty',
+    ])
   })
 
   it('parses durations', () => {
