@@ -175,7 +175,8 @@ async function connectMgmt(src: CapiSource, opts: CapiOptions): Promise<Mgmt> {
   await kc.applyToHTTPSOptions(first)
   const agent = first.agent as http.Agent & { keepAlive?: boolean }
   agent.keepAlive = true
-  const secrets: string[] = []
+  // A set: headers are taken again for every request, mostly the same token.
+  const secrets = new Set<string>()
   const timeout = opts.requestTimeoutMs ?? 30_000
   const retries = opts.maxRetries ?? 3
   const once = async (path: string): Promise<{ status: number; body: string; retryAfter?: number }> => {
@@ -187,9 +188,9 @@ async function connectMgmt(src: CapiSource, opts: CapiOptions): Promise<Mgmt> {
       if (v === undefined) continue
       const value = Array.isArray(v) ? v.join(', ') : String(v)
       headers[k] = value
-      if (/^authorization$/i.test(k)) secrets.push(value, value.slice(value.indexOf(' ') + 1))
+      if (/^authorization$/i.test(k)) secrets.add(value).add(value.slice(value.indexOf(' ') + 1))
     }
-    if (o.auth) secrets.push(o.auth)
+    if (o.auth) secrets.add(o.auth)
     const url = new URL(server + path)
     const mod = url.protocol === 'https:' ? https : http
     return new Promise((resolve, reject) => {
@@ -241,7 +242,8 @@ async function connectMgmt(src: CapiSource, opts: CapiOptions): Promise<Mgmt> {
   return {
     source: `capi:${where}`,
     get,
-    redact: (s) => secrets.filter((x) => x.length >= 4).reduce((m, x) => m.split(x).join('[redacted]'), s),
+    redact: (s) =>
+      [...secrets].filter((x) => x.length >= 4).reduce((m, x) => m.split(x).join('[redacted]'), s),
   }
 }
 
