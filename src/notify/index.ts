@@ -33,6 +33,13 @@ export {
 } from './deliver.js'
 export { parseRetryAfter, redactor, safeEndpoint, type SendOutcome } from './http.js'
 export { fromStoreIncident, type FromStoreOptions } from './from-store.js'
+export {
+  enqueueChanges,
+  enqueueSweep,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type PlanningStore,
+} from './enqueue.js'
 export { readPayload } from './payload.js'
 export * from './receivers/index.js'
 export type * from './types.js'

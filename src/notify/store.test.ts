@@ -13,7 +13,7 @@ import {
   type Store,
 } from '../store/index.js'
 import { deliver } from './deliver.js'
-import { fromStoreIncident } from './from-store.js'
+import { enqueueChanges, enqueueSweep } from './enqueue.js'
 import { createReceivers } from './receivers/index.js'
 import { planNotifications } from './router.js'
 
@@ -110,72 +110,88 @@ for (const backend of backends) {
       ])
     })
 
-    it('plans from what the store records: open, escalate and resolve of one incident, mapped by fromStoreIncident', async () => {
-      const { store, hook, rs } = await setup()
-      const config = notifyConfig({
-        receivers: [{ name: 'hook', type: 'webhook', url: hook.url }],
-        routes: [{ match: { team: 'shop' }, receivers: ['hook'] }],
-      })
-      const scan = (severity: Severity | null, at: Date): RecordScanInput => ({
+    function scanOf(severity: Severity | null, at: Date, names = ['web']): RecordScanInput {
+      return {
         cluster: { name: 'c1', source: 'ctx-c1', labels: { team: 'shop', env: 'prod' } },
         result: { name: 'c1', source: 'ctx-c1', status: 'scanned', objects: 3, skipped: [], errors: [] },
-        findings: severity
-          ? [
-              {
-                detector: 'container-crashloop',
-                title: 'Container restarts in a loop',
-                severity,
-                category: 'workload',
-                cluster: 'c1',
-                object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
-                messageId: 'loop',
-                message: 'web restarts in a loop',
-                evidence: {},
-                remediation: 'read the logs',
-                runbook: 'https://example.test/runbook',
-                fingerprint: 'container-crashloop|c1|web',
-                cause: 'Deployment/shop/web',
-              },
-            ]
-          : [],
+        findings: (severity ? names : []).map((name) => ({
+          detector: 'container-crashloop',
+          title: 'Container restarts in a loop',
+          severity: severity!,
+          category: 'workload',
+          cluster: 'c1',
+          object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name },
+          messageId: 'loop',
+          message: `${name} restarts in a loop`,
+          evidence: {},
+          remediation: 'read the logs',
+          runbook: 'https://example.test/runbook',
+          fingerprint: `container-crashloop|c1|${name}`,
+          cause: `Deployment/shop/${name}`,
+        })),
         detectorsRan: ['container-crashloop'],
         now: at,
-      })
-      const planAfter = async (changed: Incident[], escalated: Incident[], at: Date) => {
-        const incs = []
-        for (const i of changed) {
-          const detail = (await store.getIncident(i.id))!
-          incs.push(fromStoreIncident(detail, { now: at, escalated: escalated.some((e) => e.id === i.id) }))
-        }
-        // Routing by the cluster labels the store keeps from the inventory.
-        const labels = Object.fromEntries((await store.listClusters()).map((c) => [c.name, c.labels]))
-        await store.enqueue(planNotifications(incs, labels, config, at), at)
-        await deliver(store, rs, { now: at })
       }
-      const r1 = await store.recordScan(scan('warning', t0))
-      expect(r1.opened).toHaveLength(1)
-      await planAfter(r1.opened, [], t0)
-      const r2 = await store.recordScan(scan('critical', later(60_000)))
-      expect(r2.escalated).toHaveLength(1)
-      await planAfter(r2.escalated, r2.escalated, later(60_000))
-      // The next scan sees it unchanged: planning it again adds nothing.
-      const r3 = await store.recordScan(scan('critical', later(120_000)))
-      const open = (await store.listIncidents({ state: 'open' })).items
-      await planAfter(open, r3.escalated, later(120_000))
-      const r4 = await store.recordScan(scan(null, later(180_000)))
-      expect(r4.resolved).toHaveLength(1)
-      await planAfter(r4.resolved, [], later(180_000))
+    }
+    const shopConfig = (url: string) =>
+      notifyConfig({
+        receivers: [{ name: 'hook', type: 'webhook', url }],
+        routes: [{ match: { team: 'shop' }, receivers: ['hook'] }],
+        resendInterval: '4h',
+      })
+    const events = (hook: LocalReceiver) =>
+      hook.requests.map((r) => {
+        const b = r.json as { event: string; severity: string }
+        return [b.event, b.severity]
+      })
 
-      const bodies = hook.requests.map(
-        (r) => r.json as { event: string; severity: string; findings: { total: number } },
-      )
-      expect(bodies.map((b) => [b.event, b.severity])).toEqual([
+    it('notifies what the store records: open, escalate and resolve of one incident, routed by its cluster labels', async () => {
+      const { store, hook, rs } = await setup()
+      const config = shopConfig(hook.url)
+      const r1 = await store.recordScan(scanOf('warning', t0))
+      expect(await enqueueChanges(store, r1, config, t0)).toEqual({ incidents: 1, planned: 1, added: 1 })
+      await deliver(store, rs, { now: t0 })
+      const r2 = await store.recordScan(scanOf('critical', later(60_000)))
+      expect(r2.escalated).toHaveLength(1)
+      await enqueueChanges(store, r2, config, later(60_000))
+      // Replaying the same result adds nothing.
+      expect((await enqueueChanges(store, r2, config, later(60_000))).added).toBe(0)
+      await deliver(store, rs, { now: later(60_000) })
+      const r4 = await store.recordScan(scanOf(null, later(180_000)))
+      expect(r4.resolved).toHaveLength(1)
+      await enqueueChanges(store, r4, config, later(180_000))
+      await deliver(store, rs, { now: later(180_000) })
+      expect(events(hook)).toEqual([
         ['open', 'warning'],
         ['escalate', 'critical'],
         ['resolve', 'critical'],
       ])
-      expect(bodies[0]!.findings.total).toBe(1)
+      const body = hook.requests[0]!.json as { findings: { total: number }; labels: Record<string, string> }
+      expect(body.findings.total).toBe(1)
+      expect(body.labels).toEqual({ team: 'shop', env: 'prod' })
       expect(await store.outboxStats()).toEqual({ pending: 0, sent: 3, failed: 0 })
+    })
+
+    it('sweeps open incidents: resends a long-open critical, and opens what a crash kept from being enqueued', async () => {
+      const { store, hook, rs } = await setup()
+      const config = shopConfig(hook.url)
+      const r1 = await store.recordScan(scanOf('critical', t0))
+      await enqueueChanges(store, r1, config, t0)
+      const inc = (await store.listIncidents({ state: 'open' })).items[0]!
+      expect((await store.getIncident(inc.id))!.lastNotifiedAt).toEqual(t0)
+      expect((await enqueueSweep(store, config, later(60_000))).added).toBe(0)
+      // The process died after recording this scan, before enqueueing what it changed.
+      await store.recordScan(scanOf('critical', later(120_000), ['web', 'api']))
+      const swept = await enqueueSweep(store, config, later(180_000))
+      expect(swept).toMatchObject({ incidents: 2, added: 1 })
+      expect((await enqueueSweep(store, config, later(4 * 3_600_000))).added).toBe(1)
+      await deliver(store, rs, { now: later(4 * 3_600_000) })
+      const sent = hook.requests.map((r) => r.json as { event: string; incident: { cause: string } })
+      expect(sent.map((b) => [b.event, b.incident.cause])).toEqual([
+        ['open', 'Deployment/shop/web'],
+        ['open', 'Deployment/shop/api'],
+        ['resend', 'Deployment/shop/web'],
+      ])
     })
   })
 }
