@@ -5,13 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { startLocalReceiver, type LocalReceiver } from '../../test/support/local-receiver.js'
 import { incident, notifyConfig } from '../../test/support/notify.js'
 import type { Severity } from '../core/types.js'
-import {
-  dropPostgresSchema,
-  openStore,
-  type Incident,
-  type RecordScanInput,
-  type Store,
-} from '../store/index.js'
+import { dropPostgresSchema, openStore, type RecordScanInput, type Store } from '../store/index.js'
 import { deliver } from './deliver.js'
 import { enqueueChanges, enqueueSweep } from './enqueue.js'
 import { createReceivers } from './receivers/index.js'
