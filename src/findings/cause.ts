@@ -327,9 +327,23 @@ function workloadOf(obj: KubeObject, snapshot: Snapshot): KubeObject {
 /** Why the API server refused the workload's pods, newest first: ReplicaFailure conditions and FailedCreate events. */
 function refusals(workload: KubeObject, snapshot: Snapshot): string[] {
   const objects = [workload]
-  // Deployment → ReplicaSets, CronJob → Jobs: the controllers that create the pods record the refusals.
-  for (const c of snapshot.childrenOf(workload))
-    if (c.kind === 'ReplicaSet' || c.kind === 'Job') objects.push(c)
+  // Deployment → ReplicaSets, CronJob → Jobs: the controllers that create the pods record the
+  // refusals. Looked up in the namespace rather than with childrenOf, whose first call indexes the
+  // owner references of the whole cluster.
+  const child =
+    workload.kind === 'Deployment'
+      ? 'apps/v1/ReplicaSet'
+      : workload.kind === 'CronJob'
+        ? 'batch/v1/Job'
+        : undefined
+  if (child)
+    for (const c of snapshot.list(child, workload.metadata.namespace ?? ''))
+      if (
+        c.metadata.ownerReferences?.some(
+          (r) => r?.kind === workload.kind && r.name === workload.metadata.name,
+        )
+      )
+        objects.push(c)
   const out: { at: string; text: string }[] = []
   for (const o of objects) {
     const c = conditionOf(o, 'ReplicaFailure')
