@@ -286,10 +286,13 @@ describe('activeSilenceFor and expiringSoon', () => {
   const b = silence({ detector: 'image-pull-failure' }, '2026-03-02T00:00:00.000Z', 'soon')
   const c = silence({ namespace: 'team-a' }, '2026-03-20T00:00:00.000Z', 'later')
 
-  it('gives the first silence in force that matches, in file order', () => {
-    expect(activeSilenceFor([a, b, c], target, NOW)?.id).toBe('soon')
-    expect(activeSilenceFor([a, c, b], target, NOW)?.id).toBe('later')
+  it('gives the matching silence in force that ends last, whatever the order', () => {
+    expect(activeSilenceFor([a, b, c], target, NOW)?.id).toBe('later')
+    expect(activeSilenceFor([c, b, a], target, NOW)?.id).toBe('later')
+    expect(activeSilenceFor([a, b], target, NOW)?.id).toBe('soon')
     expect(activeSilenceFor([a], target, NOW)).toBeUndefined()
+    const twin = { ...b, id: 'another' }
+    expect(activeSilenceFor([b, twin], target, NOW)?.id).toBe('another')
   })
 
   it('lists the silences in force that end within the window, soonest first', () => {

@@ -451,14 +451,27 @@ export function matchesSilence(silence: Silence, target: SilenceTarget, now: Dat
   return true
 }
 
-/** The first silence (in the given order) that silences a finding at `now`, if any. */
+/**
+ * The silence that holds a finding at `now`, if any: of those that match, the one that ends last
+ * (the finding stays silenced until then), the smallest id on a tie; as the store chooses it, so
+ * a finding names the same silence in a report and in the API.
+ */
 export function activeSilenceFor(
   silences: readonly Silence[],
   target: SilenceTarget,
   now: Date,
 ): Silence | undefined {
-  for (const s of silences) if (matchesSilence(s, target, now)) return s
-  return undefined
+  let best: Silence | undefined
+  let bestEnd = 0
+  for (const s of silences) {
+    if (!matchesSilence(s, target, now)) continue
+    const end = Date.parse(s.expiresAt)
+    if (!best || end > bestEnd || (end === bestEnd && s.id < best.id)) {
+      best = s
+      bestEnd = end
+    }
+  }
+  return best
 }
 
 /** Silences in force at `now` that end within `withinMs`, soonest first. */
