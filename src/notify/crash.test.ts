@@ -80,7 +80,12 @@ it('a worker killed with SIGKILL mid-burst and restarted delivers every message,
     writeFileSync(script, workerScript(file, hook.url))
 
     const first = startWorker(script)
-    await hook.waitFor(60, 30_000)
+    await Promise.race([
+      hook.waitFor(60, 30_000),
+      first.done.then(({ code, out }) => {
+        throw new Error(`the worker ended (${code}) before the burst was under way:\n${out}`)
+      }),
+    ])
     first.child.kill('SIGKILL')
     const killed = await first.done
     expect(first.child.signalCode, killed.out).toBe('SIGKILL')
