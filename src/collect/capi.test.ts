@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
@@ -106,6 +106,8 @@ describe('parseWorkloadKubeconfig', () => {
       parseWorkloadKubeconfig(capiKubeconfig({ 'token-file': file }))
     } catch (e) {
       message = (e as Error).message
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
     expect(message).toMatch(/token-file is not allowed/)
     expect(message).not.toContain('kubedac-own-token')
