@@ -110,7 +110,13 @@ export async function collectCluster(
   for (const c of orderCollectors(collectors)) {
     if (c.meta.appliesTo && !c.meta.appliesTo(target)) continue
     try {
-      await c.collect({ cluster: target, requires, keepManagedFields, sink })
+      await c.collect({
+        cluster: target,
+        requires,
+        keepManagedFields,
+        managedFieldsKinds: managedKinds,
+        sink,
+      })
     } catch (e) {
       errors.push({
         source: `collector ${c.meta.id}`,
@@ -170,6 +176,19 @@ export function compareFindings(a: Finding, b: Finding): number {
     cmp(a.fingerprint, b.fingerprint)
   )
 }
+
+/**
+ * Clusters scanned at once when the user does not say: live clusters mostly wait on their API
+ * servers, so many at once (memory stays bounded by this number, not by the fleet); dumps and
+ * manifests are CPU work, so two.
+ */
+export function defaultConcurrency(targets: readonly ClusterTarget[]): number {
+  const live = targets.some((t) => t.kube)
+  return Math.max(1, Math.min(targets.length, live ? LIVE_CONCURRENCY : 2))
+}
+
+/** Live clusters scanned at once by default. */
+export const LIVE_CONCURRENCY = 128
 
 /** Scans every target, a few at a time, and builds the report. One cluster's failure never stops the others. */
 export async function scan(opts: ScanOptions): Promise<Report> {

@@ -56,6 +56,8 @@ export interface CollectContext {
   requires: ReadonlySet<string>
   /** Whether any enabled detector needs `metadata.managedFields`. */
   keepManagedFields: boolean
+  /** When set, the only version-free kinds (`apps/Deployment`) whose `managedFields` are needed. */
+  managedFieldsKinds?: ReadonlySet<string>
   sink: CollectSink
   signal?: AbortSignal
 }

@@ -1,15 +1,27 @@
+import { createHash } from 'node:crypto'
+import { statSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
+import path from 'node:path'
+import tls from 'node:tls'
 import { createGunzip } from 'node:zlib'
+import { KubeConfig, type Cluster as KubeCluster, type Context, type User } from '@kubernetes/client-node'
 import { ERRORS, errorMessage, type ErrorCode } from '../core/errors.js'
 import { isKindKey, parseKindKey } from '../core/kinds.js'
 import type { KubeObject, ScanError } from '../core/types.js'
-import { defineCollector, type ClusterTarget, type CollectContext, type Collector } from './define.js'
-import { kubeConfigFor } from './kubeconfig.js'
+import {
+  defineCollector,
+  type ClusterTarget,
+  type CollectContext,
+  type Collector,
+  type LiveCluster,
+} from './define.js'
+import { ListStreamParser, parseJson, type ListEnvelope } from './json-list.js'
+import { kubeConfigFor, loadKubeConfig } from './kubeconfig.js'
 
 /** Tuning of the live-cluster collector. */
 export interface KubernetesCollectorOptions {
-  /** Longest wait for one request (headers and body), in ms; default 30 s. */
+  /** Longest wait for an answer to start, or silence while it arrives, in ms; default 30 s. */
   requestTimeoutMs?: number
   /** Longest time for a whole cluster, in ms; default none. */
   deadlineMs?: number
@@ -88,17 +100,117 @@ class DeadlineError extends Error {}
 interface Connection {
   /** Server URL without credentials or trailing slash, for sources and messages. */
   server: string
-  base: URL
+  /** Request options shared by every request to this server (host, port, agent, headers). */
+  request: https.RequestOptions
+  /** The server URL's path (a proxy prefix), prepended to every request path. */
+  basePath: string
+  secure: boolean
   agent: http.Agent
-  headers: Record<string, string>
-  auth?: string
   /** Strings that must never appear in a message. */
   secrets: string[]
 }
 
+/** How kubedac names itself to API servers (their audit logs and API Priority and Fairness see it). */
+const USER_AGENT = 'kubedac (read-only fleet scanner)'
+
+interface ParsedKubeconfig {
+  kc: KubeConfig
+  contexts: Map<string, Context>
+  clusters: Map<string, KubeCluster>
+  users: Map<string, User>
+}
+
+// A fleet's kubeconfig may hold thousands of contexts: parse each file once (again only when it
+// changes), not once per cluster.
+const kubeconfigCache = new Map<string, { stamp: string; parsed: ParsedKubeconfig }>()
+
+function kubeconfigStamp(kubeconfig: string | undefined): string | undefined {
+  const files = (kubeconfig ?? process.env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f)
+  if (!files.length) return undefined // ~/.kube/config or in-cluster: leave to loadKubeConfig
+  return files
+    .map((f) => {
+      try {
+        const st = statSync(f)
+        return `${f}:${st.mtimeMs}:${st.size}`
+      } catch {
+        return `${f}:-`
+      }
+    })
+    .join('|')
+}
+
+function parsedKubeconfig(kubeconfig: string | undefined): ParsedKubeconfig | undefined {
+  const stamp = kubeconfigStamp(kubeconfig)
+  if (stamp === undefined) return undefined
+  const key = kubeconfig ?? `env:${process.env.KUBECONFIG ?? ''}`
+  const hit = kubeconfigCache.get(key)
+  if (hit && hit.stamp === stamp) return hit.parsed
+  const kc = loadKubeConfig(kubeconfig)
+  const parsed: ParsedKubeconfig = {
+    kc,
+    contexts: new Map(kc.getContexts().map((c) => [c.name, c])),
+    clusters: new Map(kc.getClusters().map((c) => [c.name, c])),
+    users: new Map(kc.getUsers().map((u) => [u.name, u])),
+  }
+  if (kubeconfigCache.size >= 16) kubeconfigCache.clear()
+  kubeconfigCache.set(key, { stamp, parsed })
+  return parsed
+}
+
+/** The kubeconfig of one context, without re-reading the file (a fresh object: no shared state). */
+function contextKubeConfig(kube: LiveCluster): KubeConfig | undefined {
+  if (kube.load || kube.inCluster) return undefined
+  const p = parsedKubeconfig(kube.kubeconfig)
+  if (!p) return undefined
+  const ctx = p.contexts.get(kube.context)
+  if (!ctx) throw new Error(`context ${JSON.stringify(kube.context)} not found`)
+  const cluster = p.clusters.get(ctx.cluster)
+  if (!cluster) throw new Error(`context ${JSON.stringify(kube.context)} names no cluster`)
+  const user = ctx.user ? p.users.get(ctx.user) : undefined
+  const kc = new KubeConfig()
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: user ? [user] : [],
+    contexts: [ctx],
+    currentContext: ctx.name,
+  })
+  return kc
+}
+
+// TLS settings parsed into a SecureContext once per distinct CA/client certificate (fleets often
+// share a CA), instead of once per connection.
+const secureContexts = new Map<string, tls.SecureContext>()
+
+function secureContextFor(opts: https.RequestOptions): tls.SecureContext {
+  const parts = [opts.ca, opts.cert, opts.key, opts.pfx, opts.passphrase].map((v) =>
+    v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('base64') : String(v),
+  )
+  const key = createHash('sha256').update(parts.join('\u0000')).digest('hex')
+  let ctx = secureContexts.get(key)
+  if (!ctx) {
+    ctx = tls.createSecureContext({
+      ...(opts.ca ? { ca: opts.ca } : {}),
+      ...(opts.cert ? { cert: opts.cert } : {}),
+      ...(opts.key ? { key: opts.key } : {}),
+      ...(opts.pfx ? { pfx: opts.pfx } : {}),
+      ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
+    })
+    if (secureContexts.size >= 256) secureContexts.clear()
+    secureContexts.set(key, ctx)
+  }
+  return ctx
+}
+
 async function connect(kube: NonNullable<ClusterTarget['kube']>): Promise<Connection> {
-  const kc = await kubeConfigFor(kube)
-  const cluster = kc.getCurrentCluster()!
+  const kc = contextKubeConfig(kube) ?? (await kubeConfigFor(kube))
+  let cluster = kc.getCurrentCluster()!
+  const plain = cluster.server.startsWith('http:')
+  if (plain && !cluster.skipTLSVerify) {
+    // client-node refuses http:// servers unless told to skip TLS checks, which mean nothing there.
+    const name = cluster.name
+    kc.clusters = kc.clusters.map((c) => (c.name === name ? { ...c, skipTLSVerify: true } : c))
+    cluster = kc.getCurrentCluster()!
+  }
   const opts: https.RequestOptions = {}
   await kc.applyToHTTPSOptions(opts)
   const headers: Record<string, string> = {}
@@ -113,6 +225,8 @@ async function connect(kube: NonNullable<ClusterTarget['kube']>): Promise<Connec
       if (sp > 0) secrets.push(value.slice(sp + 1))
     }
   }
+  headers['accept-encoding'] = 'gzip'
+  headers['user-agent'] = USER_AGENT
   const user = kc.getCurrentUser()
   if (user?.password) secrets.push(user.password)
   if (user?.token) secrets.push(user.token)
@@ -122,58 +236,147 @@ async function connect(kube: NonNullable<ClusterTarget['kube']>): Promise<Connec
     base.username = ''
     base.password = ''
   }
-  // client-node builds its agent without keep-alive: one TLS handshake per page otherwise.
-  const agent = opts.agent as http.Agent & { keepAlive?: boolean }
-  agent.keepAlive = true
-  const conn: Connection = {
-    server: base.toString().replace(/\/+$/, ''),
-    base,
+  let agent: http.Agent
+  if (cluster.proxyUrl) {
+    // A proxy agent from client-node; it is built without keep-alive (one TLS handshake per page otherwise).
+    agent = opts.agent as http.Agent
+    ;(agent as http.Agent & { keepAlive?: boolean }).keepAlive = true
+  } else {
+    ;(opts.agent as http.Agent | undefined)?.destroy()
+    agent = plain
+      ? new http.Agent({ keepAlive: true })
+      : new https.Agent({
+          keepAlive: true,
+          secureContext: secureContextFor(opts),
+          ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
+          ...(opts.servername ? { servername: opts.servername } : {}),
+        })
+  }
+  const request: https.RequestOptions = {
+    method: 'GET',
+    protocol: base.protocol,
+    hostname: base.hostname.replace(/^\[|\]$/g, ''),
+    port: base.port || (plain ? 80 : 443),
     agent,
     headers,
+  }
+  const conn: Connection = {
+    server: base.toString().replace(/\/+$/, ''),
+    request,
+    basePath: base.pathname.replace(/\/+$/, ''),
+    secure: !plain,
+    agent,
     secrets: secrets.filter((s) => s.length >= 4),
   }
   if (opts.auth) {
-    conn.auth = opts.auth
+    request.auth = opts.auth
     conn.secrets.push(opts.auth)
   }
   return conn
 }
 
-interface Response {
+/** An answer: its status and headers, and either its raw body or (for a streamed list) its envelope. */
+interface Answer {
   status: number
   headers: http.IncomingHttpHeaders
-  body: string
+  body: Buffer
+  /** Set when the body was a list parsed item by item (the items went to `onItem`). */
+  envelope?: ListEnvelope
 }
 
-function get(conn: Connection, pathAndQuery: string, signal: AbortSignal): Promise<Response> {
-  const url = new URL(conn.server + pathAndQuery)
-  const mod = url.protocol === 'https:' ? https : http
+/** Bodies above this size are parsed as they arrive instead of whole (a list may be any size). */
+const STREAM_AFTER = 4 * 1024 * 1024
+
+/**
+ * One GET. `onItem`, when given, receives a 200 list's items as they are parsed: bodies over
+ * {@link STREAM_AFTER} are never held whole. Rejects with the transport error (or `timeoutError`).
+ */
+function get(
+  conn: Connection,
+  pathAndQuery: string,
+  accept: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  onItem?: (item: unknown) => void,
+  dropManagedFields = false,
+): Promise<Answer> {
+  if (signal.aborted) return Promise.reject(new DeadlineError('deadline'))
   return new Promise((resolve, reject) => {
-    const options: https.RequestOptions = {
-      method: 'GET',
-      agent: conn.agent,
-      headers: { ...conn.headers, accept: 'application/json', 'accept-encoding': 'gzip' },
-      signal,
+    let settled = false
+    const finish = (err: Error | undefined, answer?: Answer) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+      if (err) {
+        req.destroy()
+        reject(err)
+      } else resolve(answer!)
     }
-    if (conn.auth) options.auth = conn.auth
-    const req = mod.request(url, options, (res) => {
-      const stream = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res
-      const chunks: Buffer[] = []
-      stream.on('data', (c: Buffer) => chunks.push(c))
-      stream.on('error', reject)
-      res.on('error', reject)
-      res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })))
-      stream.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      )
-    })
-    req.on('error', reject)
+    const mod = conn.secure ? https : http
+    const req = mod.request(
+      { ...conn.request, path: conn.basePath + pathAndQuery, headers: { ...conn.request.headers, accept } },
+      (res) => {
+        const status = res.statusCode ?? 0
+        const stream = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res
+        const chunks: Buffer[] = []
+        let size = 0
+        let parser: ListStreamParser | undefined
+        stream.on('data', (c: Buffer) => {
+          if (settled) return
+          timer.refresh() // the timeout is for silence: a big list may take longer than it, arriving
+          if (parser) {
+            try {
+              parser.write(c)
+            } catch (e) {
+              finish(new HttpError(200, pathAndQuery, undefined, `invalid JSON (${errorMessage(e)})`))
+            }
+            return
+          }
+          chunks.push(c)
+          size += c.length
+          if (onItem && status === 200 && size > STREAM_AFTER) {
+            parser = new ListStreamParser(onItem, dropManagedFields)
+            try {
+              for (const b of chunks) parser.write(b)
+            } catch (e) {
+              finish(new HttpError(200, pathAndQuery, undefined, `invalid JSON (${errorMessage(e)})`))
+            }
+            chunks.length = 0
+          }
+        })
+        stream.on('error', (e: Error) => finish(e))
+        res.on('error', (e: Error) => finish(e))
+        res.on('aborted', () => finish(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })))
+        stream.on('end', () => {
+          if (settled) return
+          if (!parser)
+            return finish(undefined, { status, headers: res.headers, body: Buffer.concat(chunks, size) })
+          let envelope: ListEnvelope
+          try {
+            envelope = parser.end()
+          } catch (e) {
+            return finish(new HttpError(200, pathAndQuery, undefined, `invalid JSON (${errorMessage(e)})`))
+          }
+          finish(undefined, { status, headers: res.headers, body: EMPTY_BODY, envelope })
+        })
+      },
+    )
+    const timer = setTimeout(() => finish(new RequestTimeout(timeoutMs)), timeoutMs)
+    const onAbort = () => finish(new DeadlineError('deadline'))
+    signal.addEventListener('abort', onAbort, { once: true })
+    req.on('error', (e) => finish(e))
     req.end()
   })
+}
+
+const EMPTY_BODY = Buffer.alloc(0)
+
+/** No answer within the per-request timeout. */
+class RequestTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`)
+  }
 }
 
 function retryAfterMs(h: http.IncomingHttpHeaders): number | undefined {
@@ -210,8 +413,13 @@ function netErrorOf(e: unknown): NetError {
   return new NetError('transient', msg)
 }
 
+const JSON_ACCEPT = 'application/json'
+
 /** Lists and discovery for one cluster, with timeouts, retries and a deadline. */
 class ApiClient {
+  /** Requests sent (retries included). */
+  requests = 0
+
   constructor(
     private readonly conn: Connection,
     private readonly opts: Required<Omit<KubernetesCollectorOptions, 'deadlineMs'>>,
@@ -219,51 +427,96 @@ class ApiClient {
   ) {}
 
   /** GETs a path and parses the JSON body; throws HttpError, NetError or DeadlineError. */
-  async getJson<T>(pathAndQuery: string): Promise<T> {
+  async getJson<T>(pathAndQuery: string, accept = JSON_ACCEPT): Promise<{ body: T; contentType: string }> {
+    const res = await this.fetch(pathAndQuery, accept)
+    try {
+      return {
+        body: JSON.parse(res.body.toString()) as T,
+        contentType: String(res.headers['content-type'] ?? ''),
+      }
+    } catch (e) {
+      throw new HttpError(200, pathAndQuery, undefined, `invalid JSON (${errorMessage(e)})`)
+    }
+  }
+
+  /**
+   * GETs a list, handing each item to `onItem` (as it is parsed, for big lists); returns the envelope.
+   * `dropManagedFields`: the items' managedFields are cut out before parsing (never allocated).
+   */
+  async getList(
+    pathAndQuery: string,
+    onItem: (item: unknown) => void,
+    dropManagedFields = false,
+  ): Promise<ListEnvelope> {
+    const res = await this.fetch(pathAndQuery, JSON_ACCEPT, onItem, dropManagedFields)
+    if (res.envelope) return res.envelope
+    let list: ListEnvelope & { items?: unknown }
+    try {
+      list = parseJson(res.body, dropManagedFields) as ListEnvelope & { items?: unknown }
+    } catch (e) {
+      throw new HttpError(200, pathAndQuery, undefined, `invalid JSON (${errorMessage(e)})`)
+    }
+    const items = list?.items
+    if (Array.isArray(items)) for (const item of items) onItem(item)
+    return list
+  }
+
+  /** One request with retries; resolves with a 200 answer. */
+  private async fetch(
+    pathAndQuery: string,
+    accept: string,
+    onItem?: (item: unknown) => void,
+    dropManagedFields = false,
+  ): Promise<Answer> {
     const { maxRetries, retryBaseMs, requestTimeoutMs, maxRetryAfterMs } = this.opts
     for (let attempt = 0; ; attempt++) {
       if (this.signal.aborted) throw new DeadlineError('deadline')
-      const timeout = AbortSignal.timeout(requestTimeoutMs)
       const backoff = retryBaseMs * 2 ** attempt * (0.5 + Math.random())
-      let res: Response
+      let res: Answer
       try {
-        res = await get(this.conn, pathAndQuery, AbortSignal.any([this.signal, timeout]))
+        this.requests++
+        res = await get(
+          this.conn,
+          pathAndQuery,
+          accept,
+          requestTimeoutMs,
+          this.signal,
+          onItem,
+          dropManagedFields,
+        )
       } catch (e) {
-        if (this.signal.aborted) throw new DeadlineError('deadline')
-        const err = timeout.aborted
+        if (e instanceof DeadlineError || this.signal.aborted) throw new DeadlineError('deadline')
+        if (e instanceof HttpError) throw e // a 200 whose body is not JSON: asking again will not help
+        const timedOut = e instanceof RequestTimeout
+        const err = timedOut
           ? new NetError('transient', `GET ${pathAndQuery}: no answer within ${requestTimeoutMs} ms`)
           : netErrorOf(e)
         if (err.kind !== 'transient' || attempt >= maxRetries) {
-          if (err.kind === 'transient' && !timeout.aborted)
+          if (err.kind === 'transient' && !timedOut)
             err.message = `GET ${pathAndQuery}: ${err.message} (after ${attempt} retries)`
           throw err
         }
         await sleep(backoff, this.signal)
         continue
       }
-      if (res.status === 200) {
-        try {
-          return JSON.parse(res.body) as T
-        } catch (e) {
-          throw new HttpError(200, pathAndQuery, undefined, `invalid JSON (${errorMessage(e)})`)
-        }
-      }
+      if (res.status === 200) return res
       const retryable = res.status === 429 || (res.status >= 500 && res.status !== 501)
       if (retryable && attempt < maxRetries) {
         const after = retryAfterMs(res.headers)
         await sleep(after === undefined ? backoff : Math.min(after, maxRetryAfterMs), this.signal)
         continue
       }
+      const text = res.body.toString()
       let reason: string | undefined
       let detail = ''
       try {
-        const st = JSON.parse(res.body) as { kind?: string; reason?: string; message?: string }
+        const st = JSON.parse(text) as { kind?: string; reason?: string; message?: string }
         if (st?.kind === 'Status') {
           reason = st.reason
           detail = st.message ?? ''
         }
       } catch {
-        detail = res.body.slice(0, 200)
+        detail = text.slice(0, 200).trim()
       }
       if (retryable) detail += ` (after ${attempt} retries)`
       throw new HttpError(res.status, pathAndQuery, reason, detail)
@@ -282,12 +535,22 @@ interface GroupList {
     preferredVersion?: { groupVersion: string; version: string }
   }[]
 }
-interface ListBody {
+/** Aggregated discovery (apidiscovery.k8s.io/v2, or v2beta1): every group, version and resource at once. */
+interface AggregatedList {
   kind?: string
-  apiVersion?: string
-  metadata?: { continue?: string; resourceVersion?: string }
-  items?: KubeObject[] | null
+  items?: {
+    metadata?: { name?: string }
+    versions?: {
+      version: string
+      resources?: { resource: string; responseKind?: { kind?: string }; scope?: string; verbs?: string[] }[]
+    }[]
+  }[]
 }
+
+/** Asks for aggregated discovery first (one request for every group), plain JSON from older servers. */
+const AGGREGATED_ACCEPT =
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,' +
+  'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json'
 
 function servedIn(list: ResourceList, group: string, version: string): ServedKind[] {
   const out: ServedKind[] = []
@@ -298,12 +561,36 @@ function servedIn(list: ResourceList, group: string, version: string): ServedKin
   return out
 }
 
+/** The served kinds of an aggregated document, each group's versions in order of preference. */
+function servedInAggregated(doc: AggregatedList): ServedKind[] {
+  const out: ServedKind[] = []
+  for (const g of doc.items ?? []) {
+    const group = g.metadata?.name ?? ''
+    for (const v of g.versions ?? [])
+      for (const r of v.resources ?? []) {
+        if (!r.responseKind?.kind || !(r.verbs ?? []).includes('list')) continue
+        out.push({
+          group,
+          version: v.version,
+          resource: r.resource,
+          kind: r.responseKind.kind,
+          namespaced: r.scope === 'Namespaced',
+        })
+      }
+  }
+  return out
+}
+
+const isAggregated = (contentType: string, body: unknown): body is AggregatedList =>
+  /as=APIGroupDiscoveryList/.test(contentType) && (body as AggregatedList)?.kind === 'APIGroupDiscoveryList'
+
 /** What went wrong, as the collector reports it. */
 type Failure = { code: ErrorCode; detail: string; fatal: boolean }
 
 /**
  * Finds which of the wanted kinds (by `group/Kind`) the server serves, in its preferred version.
- * Kinds it does not serve are simply absent from the result.
+ * Kinds it does not serve are simply absent from the result. Two requests on servers with
+ * aggregated discovery (Kubernetes ≥ 1.27; /api and /apis), one per group version on older ones.
  */
 async function discover(
   api: ApiClient,
@@ -323,10 +610,28 @@ async function discover(
       if (wanted.has(gk) && !found.has(gk)) found.set(gk, s)
     }
   }
-  if (byGroup.has('')) take(servedIn(await api.getJson<ResourceList>('/api/v1'), '', 'v1'))
   const groups = [...byGroup.keys()].filter((g) => g !== '')
-  if (!groups.length) return found
-  const list = await api.getJson<GroupList>('/apis')
+  // /api and /apis at once: one round trip for all of discovery on current servers.
+  const root = (p: string) =>
+    api.getJson<unknown>(p, AGGREGATED_ACCEPT).catch((e: unknown) => {
+      // A server (or proxy) without /api or /apis documents: fall back to per-version discovery.
+      if (e instanceof HttpError && (e.status === 404 || e.status === 406)) return undefined
+      throw e
+    })
+  const [core, all] = await Promise.all([
+    byGroup.has('') ? root('/api') : undefined,
+    groups.length ? root('/apis') : undefined,
+  ])
+  if (byGroup.has('')) {
+    if (core && isAggregated(core.contentType, core.body)) take(servedInAggregated(core.body))
+    else take(servedIn((await api.getJson<ResourceList>('/api/v1')).body, '', 'v1'))
+  }
+  if (!all) return found
+  if (isAggregated(all.contentType, all.body)) {
+    take(servedInAggregated(all.body))
+    return found
+  }
+  const list = all.body as GroupList
   for (const g of list.groups ?? []) {
     const kinds = byGroup.get(g.name)
     if (!kinds) continue
@@ -336,7 +641,9 @@ async function discover(
     for (const v of versions) {
       if ([...kinds].every((k) => found.has(`${g.name}/${k}`))) break
       try {
-        take(servedIn(await api.getJson<ResourceList>(`/apis/${g.name}/${v.version}`), g.name, v.version))
+        take(
+          servedIn((await api.getJson<ResourceList>(`/apis/${g.name}/${v.version}`)).body, g.name, v.version),
+        )
       } catch (e) {
         if (e instanceof HttpError && e.status === 404) continue
         if (e instanceof DeadlineError || (e instanceof NetError && e.kind !== 'transient')) throw e
@@ -591,6 +898,19 @@ async function listKind(
   const path = s.group ? `/apis/${s.group}/${s.version}/${s.resource}` : `/api/v1/${s.resource}`
   const source = conn.server + path
   const warningsOnly = s.kind === 'Event' && (s.group === '' || s.group === 'events.k8s.io')
+  const gk = s.group ? `${s.group}/${s.kind}` : s.kind
+  const keepManagedFields = ctx.managedFieldsKinds ? ctx.managedFieldsKinds.has(gk) : ctx.keepManagedFields
+  const sink = ctx.sink
+  const kind = s.kind
+  const onItem = (raw: unknown) => {
+    if (!raw || typeof raw !== 'object') return
+    const item = raw as KubeObject
+    if (!item.apiVersion) item.apiVersion = apiVersion
+    if (!item.kind) item.kind = kind
+    // managedFields come last in metadata: deleting the last property keeps the object's fast shape.
+    if (!keepManagedFields && item.metadata) delete item.metadata.managedFields
+    sink.object(item, source)
+  }
   for (let restarts = 0; ; restarts++) {
     let cont: string | undefined
     let first = true
@@ -601,15 +921,7 @@ async function listKind(
         // The first page may come from the watch cache (no etcd read); `continue` pages may not name a version.
         if (first) q.set('resourceVersion', '0')
         else q.set('continue', cont!)
-        const list = await api.getJson<ListBody>(`${path}?${q}`)
-        const kind = s.kind || (list.kind ?? '').replace(/List$/, '')
-        for (const item of list.items ?? []) {
-          if (!item || typeof item !== 'object') continue
-          if (!item.apiVersion) item.apiVersion = apiVersion
-          if (!item.kind) item.kind = kind
-          if (!ctx.keepManagedFields && item.metadata) delete item.metadata.managedFields
-          ctx.sink.object(item, source)
-        }
+        const list = await api.getList(`${path}?${q}`, onItem, !keepManagedFields)
         cont = list.metadata?.continue || undefined
         first = false
       } while (cont)

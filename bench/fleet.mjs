@@ -1,0 +1,345 @@
+// Benchmark: `kubedac scan` of a simulated fleet (src/sim) against the floor measured in the same
+// run, a bare fetch + JSON.parse of the same responses with the same concurrency.
+//
+//   npm run bench:fleet -- --clusters 10000 --pods 30 --latency 50
+//   npm run bench:fleet -- --clusters 1 --pods 150000 --nodes 500 --concurrency 1
+//
+// Three processes, so that their CPU and memory are apart: the simulator, the scanner (the real
+// pipeline: kubeconfig inventory, collector, snapshot, 136 detectors, findings, JSON report
+// rendered), then the floor. The floor sends the URLs the scanner sent (taken from the simulator's
+// log of one cluster; continue pages followed), with the same Accept and gzip headers, one keep-alive
+// agent per cluster as the collector, the same number of clusters and requests at once, and
+// JSON.parses every body; no inventory, no detection.
+//
+// Options: --clusters N --pods P --nodes N --latency MS --faults RATE (0–1) --down RATE (0–1)
+//          --concurrency C (clusters at once; default: the scanner's) --kind-concurrency K
+//          --padding BYTES --variants V --rv0 full|paged --tls --no-floor --no-render --timeout-ms MS
+//
+// Ends with: RESULT wall_s=<n> floor_s=<n> ratio=<n> requests_per_cluster=<n> peak_rss_mb=<n>
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createGunzip } from 'node:zlib'
+
+/* global fetch */
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const dist = process.env.KUBEDAC_DIST ? resolve(process.env.KUBEDAC_DIST) : resolve(here, '../dist')
+const args = process.argv.slice(2)
+const flag = (name, def) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : def
+}
+const has = (name) => args.includes(`--${name}`)
+const num = (name, def) => {
+  const v = flag(name, undefined)
+  if (v === undefined) return def
+  const n = Number(v)
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${JSON.stringify(v)}`)
+  return n
+}
+const mb = (bytes) => (bytes / 1048576).toFixed(1)
+
+// ------------------------------------------------------------------------------------ children
+
+async function simChild() {
+  const { startSimulator } = await import(join(dist, 'sim/server.js'))
+  const clusters = num('clusters', 100)
+  const sim = await startSimulator({
+    clusters,
+    nodes: num('nodes', 3),
+    pods: num('pods', 30),
+    padding: num('padding', 0),
+    variants: num('variants', Math.min(clusters, 16)),
+    latencyMs: num('latency', 0),
+    downRate: num('down', 0),
+    faults: { rate: num('faults', 0) },
+    rv0: flag('rv0', 'full'),
+    tls: has('tls'),
+    // One cluster's requests are logged: the floor replays them for every cluster.
+    logClusters: [],
+  })
+  const kubeconfig = flag('kubeconfig-out')
+  await sim.writeKubeconfig(kubeconfig)
+  process.stdout.write(JSON.stringify({ url: sim.url, first: sim.names[0] }) + '\n')
+  process.stdin.resume()
+  process.stdin.on('end', () => sim.close().then(() => process.exit(0)))
+}
+
+async function scanChild() {
+  const { loadRegistry } = await import(join(dist, 'cli/context.js'))
+  const { kubeTargets } = await import(join(dist, 'collect/kubeconfig.js'))
+  const { createKubernetesCollector } = await import(join(dist, 'collect/kubernetes.js'))
+  const { scan, defaultConcurrency } = await import(join(dist, 'pipeline.js'))
+  const { renderReport } = await import(join(dist, 'report/index.js'))
+  const reg = await loadRegistry({})
+  const kindConcurrency = flag('kind-concurrency')
+  const collectors = reg.collectors.map((c) =>
+    c.meta.id === 'kubernetes' && kindConcurrency
+      ? createKubernetesCollector({ concurrency: Number(kindConcurrency) })
+      : c,
+  )
+  // The clock starts after module and detector loading (start-up, the same for any fleet).
+  const t0 = performance.now()
+  const c0 = process.cpuUsage()
+  const { targets, errors } = kubeTargets({ kubeconfig: flag('kubeconfig'), allContexts: true })
+  const t1 = performance.now()
+  const concurrency = num('concurrency', 0) || defaultConcurrency(targets)
+  const report = await scan({
+    targets,
+    detectors: reg.enabled,
+    collectors,
+    concurrency,
+    inputErrors: errors,
+  })
+  const t2 = performance.now()
+  let rendered = 0
+  if (!has('no-render')) rendered = renderReport('json', report, { detectors: new Map() }).length
+  const t3 = performance.now()
+  const cpu = process.cpuUsage(c0)
+  const statuses = {}
+  for (const c of report.clusters) statuses[c.status] = (statuses[c.status] ?? 0) + 1
+  const codes = {}
+  for (const e of report.errors) codes[e.code] = (codes[e.code] ?? 0) + 1
+  process.stdout.write(
+    JSON.stringify({
+      wallMs: t3 - t0,
+      inventoryMs: t1 - t0,
+      scanMs: t2 - t1,
+      renderMs: t3 - t2,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      concurrency,
+      clusters: report.clusters.length,
+      statuses,
+      codes,
+      objects: report.clusters.reduce((n, c) => n + c.objects, 0),
+      findings: report.findings.length,
+      renderedBytes: rendered,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    }) + '\n',
+  )
+}
+
+/** The floor: the scanner's requests, bare (fetch, gunzip, JSON.parse), with the same concurrency. */
+async function floorChild() {
+  const cfg = JSON.parse(readFileSync(flag('kubeconfig'), 'utf8'))
+  const plan = JSON.parse(readFileSync(flag('plan'), 'utf8'))
+  const concurrency = num('concurrency', 1)
+  const perCluster = num('per-cluster', 8)
+  const users = new Map(cfg.users.map((u) => [u.name, u.user]))
+  const clusters = new Map(cfg.clusters.map((c) => [c.name, c.cluster]))
+  const t0 = performance.now()
+  const c0 = process.cpuUsage()
+  let bodies = 0
+  let failures = 0
+  const one = async (ctx) => {
+    const cl = clusters.get(ctx.context.cluster)
+    const token = users.get(ctx.context.user).token
+    const url = new URL(cl.server)
+    const secure = url.protocol === 'https:'
+    const agent = secure
+      ? new https.Agent({
+          keepAlive: true,
+          ca: Buffer.from(cl['certificate-authority-data'] ?? '', 'base64'),
+        })
+      : new http.Agent({ keepAlive: true })
+    const base = url.pathname.replace(/\/+$/, '')
+    const get = (path, accept) =>
+      new Promise((resolvePromise, reject) => {
+        const req = (secure ? https : http).request(
+          {
+            hostname: url.hostname,
+            port: url.port,
+            path: base + path,
+            agent,
+            headers: { authorization: `Bearer ${token}`, accept, 'accept-encoding': 'gzip' },
+          },
+          (res) => {
+            const s = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res
+            const chunks = []
+            s.on('data', (c) => chunks.push(c))
+            s.on('error', reject)
+            s.on('end', () =>
+              resolvePromise({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString()) }),
+            )
+          },
+        )
+        req.on('error', reject)
+        req.end()
+      })
+    const fetchAll = async (entry) => {
+      let path = entry.url
+      for (;;) {
+        const r = await get(path, entry.accept)
+        bodies++
+        if (r.status !== 200) {
+          failures++
+          return
+        }
+        const cont = r.body?.metadata?.continue
+        if (!cont) return
+        const u = new URL(entry.url, 'http://x')
+        u.searchParams.delete('resourceVersion')
+        u.searchParams.set('continue', cont)
+        path = u.pathname + u.search
+      }
+    }
+    // Discovery first (the scanner needs it before listing), then the lists, K at once.
+    await Promise.all(plan.discovery.map(fetchAll))
+    const queue = [...plan.lists]
+    await Promise.all(
+      Array.from({ length: Math.min(perCluster, queue.length) }, async () => {
+        for (let e = queue.shift(); e; e = queue.shift()) await fetchAll(e)
+      }),
+    )
+    agent.destroy()
+  }
+  const contexts = cfg.contexts
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, contexts.length) }, async () => {
+      while (next < contexts.length) {
+        const ctx = contexts[next++]
+        if (clusters.get(ctx.context.cluster).server.includes('127.0.0.1:1/')) continue // down
+        try {
+          await one(ctx)
+        } catch {
+          failures++
+        }
+      }
+    }),
+  )
+  const cpu = process.cpuUsage(c0)
+  process.stdout.write(
+    JSON.stringify({
+      wallMs: performance.now() - t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      bodies,
+      failures,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    }) + '\n',
+  )
+}
+
+// ------------------------------------------------------------------------------------ parent
+
+function runChild(role, extra) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--child', role, ...args, ...extra],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${role} exited with ${code}`))
+      resolvePromise(JSON.parse(out.trim().split('\n').pop()))
+    })
+  })
+}
+
+async function getJson(url) {
+  const res = await fetch(url)
+  return res.json()
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'kubedac-bench-fleet-'))
+  const kubeconfig = join(dir, 'kubeconfig')
+  const sim = spawn(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--child', 'sim', ...args, '--kubeconfig-out', kubeconfig],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  )
+  const cleanup = () => {
+    sim.stdin.end()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  process.on('exit', () => sim.kill())
+  try {
+    const info = await new Promise((resolvePromise, reject) => {
+      let buf = ''
+      sim.stdout.on('data', (d) => {
+        buf += d
+        if (buf.includes('\n')) resolvePromise(JSON.parse(buf.split('\n')[0]))
+      })
+      sim.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)))
+    })
+    const clusters = num('clusters', 100)
+    const stats = async () => (await getJson(`${info.url}/_sim/stats`)).totals
+    const log = async () => getJson(`${info.url}/_sim/log`)
+    await getJson(`${info.url}/_sim/reset?log=${encodeURIComponent(info.first)}`)
+    process.stderr.write(
+      `fleet: ${clusters} clusters, ${num('pods', 30)} pods, ${num('nodes', 3)} nodes, ${num('latency', 0)} ms latency, faults ${num('faults', 0)}\n`,
+    )
+
+    const scanned = await runChild('scan', ['--kubeconfig', kubeconfig])
+    const scanStats = await stats()
+    // What the scanner asked of one cluster: the floor asks every cluster the same (minus retries).
+    const entries = (await log()).filter((e) => e.status === 200)
+    const seen = new Set()
+    const plan = { discovery: [], lists: [] }
+    for (const e of entries) {
+      const u = new URL(e.url, 'http://x')
+      if (u.searchParams.has('continue')) continue
+      const key = `${e.url} ${e.accept}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      ;(u.searchParams.has('limit') ? plan.lists : plan.discovery).push({ url: e.url, accept: e.accept })
+    }
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan))
+
+    let floor
+    if (!has('no-floor')) {
+      await getJson(`${info.url}/_sim/reset`)
+      floor = await runChild('floor', [
+        '--kubeconfig',
+        kubeconfig,
+        '--plan',
+        join(dir, 'plan.json'),
+        '--concurrency',
+        String(scanned.concurrency),
+        '--per-cluster',
+        flag('kind-concurrency', '8'),
+      ])
+    }
+    const wallS = scanned.wallMs / 1000
+    const floorS = floor ? floor.wallMs / 1000 : NaN
+    const live = clusters - (scanned.statuses.unreachable ?? 0)
+    const rpc = scanStats.requests / Math.max(1, live)
+    const lines = [
+      `scanner: ${wallS.toFixed(2)} s wall (inventory ${(scanned.inventoryMs / 1000).toFixed(2)} s, scan ${(scanned.scanMs / 1000).toFixed(2)} s, render ${(scanned.renderMs / 1000).toFixed(2)} s), ${(scanned.cpuMs / 1000).toFixed(2)} s CPU, concurrency ${scanned.concurrency}`,
+      `         ${(clusters / wallS).toFixed(0)} clusters/s, ${scanned.objects} objects, ${scanned.findings} findings, report ${mb(scanned.renderedBytes)} MiB, peak RSS ${mb(scanned.maxRssBytes)} MiB`,
+      `         clusters: ${JSON.stringify(scanned.statuses)}${Object.keys(scanned.codes).length ? `, errors: ${JSON.stringify(scanned.codes)}` : ''}`,
+      `server:  ${rpc.toFixed(1)} requests and ${(scanStats.bytes / Math.max(1, live) / 1024).toFixed(1)} KiB per reachable cluster (${scanStats.discovery} discovery, ${scanStats.lists} lists, ${scanStats.gets} single GETs), faults ${JSON.stringify(scanStats.faults)}`,
+      `plan:    ${plan.discovery.length} discovery + ${plan.lists.length} lists per cluster`,
+    ]
+    if (floor)
+      lines.push(
+        `floor:   ${floorS.toFixed(2)} s wall, ${(floor.cpuMs / 1000).toFixed(2)} s CPU, ${floor.bodies} bodies, ${floor.failures} failures, peak RSS ${mb(floor.maxRssBytes)} MiB`,
+        `ratio:   ${(wallS / floorS).toFixed(2)} (wall), ${(scanned.cpuMs / floor.cpuMs).toFixed(2)} (CPU)`,
+      )
+    process.stdout.write(lines.join('\n') + '\n')
+    process.stdout.write(
+      `RESULT wall_s=${wallS.toFixed(2)} floor_s=${floor ? floorS.toFixed(2) : 'NaN'} ratio=${floor ? (wallS / floorS).toFixed(2) : 'NaN'} requests_per_cluster=${rpc.toFixed(1)} peak_rss_mb=${mb(scanned.maxRssBytes)}\n`,
+    )
+  } finally {
+    cleanup()
+  }
+}
+
+const role = flag('child')
+if (role === 'sim') await simChild()
+else if (role === 'scan') await scanChild()
+else if (role === 'floor') await floorChild()
+else await main()
