@@ -1,18 +1,20 @@
 import BetterSqlite3 from 'better-sqlite3'
 import type { Statement } from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely'
-import type { SqliteDatabase } from 'kysely'
+import type { PostgresPool, PostgresPoolClient, SqliteDatabase } from 'kysely'
 import { userInfo } from 'node:os'
 import pg from 'pg'
 import { KubedacError, errorMessage } from '../core/errors.js'
-import { recordScan } from './lifecycle.js'
 import type { StoreContext } from './lifecycle.js'
+import { preparedName } from './bulk.js'
 import { migrationProvider } from './migrations.js'
 import type { Dialect } from './migrations.js'
 import { outboxStore } from './outbox-store.js'
 import { queries } from './queries.js'
 import type { Database } from './schema.js'
 import { silenceStore } from './silences.js'
+import { scanWriter } from './writer.js'
+import type { WriterOptions } from './writer.js'
 import type { Store } from './types.js'
 
 /** Where the store lives: a SQLite file (default ./kubedac.db, or ':memory:') or a PostgreSQL URL. */
@@ -25,6 +27,8 @@ export interface OpenStoreOptions {
   schema?: string
   /** PostgreSQL pool size (default 10). */
   poolSize?: number
+  /** Limits of the write batches that concurrent recordScan calls share. */
+  writer?: WriterOptions
 }
 
 /** The URL with any password replaced, for error messages: credentials never reach logs. */
@@ -75,6 +79,7 @@ function openSqlite(file: string): Kysely<Database> {
     // loss can lose the last ones (and never corrupts the file).
     raw.pragma('synchronous = NORMAL')
     raw.pragma('cache_size = -65536')
+    raw.pragma('wal_autocheckpoint = 10000')
   } catch (e) {
     throw new KubedacError('KDAC_E_STORE_OPEN', `SQLite file ${file}: ${errorMessage(e)}`, { cause: e })
   }
@@ -142,7 +147,26 @@ async function openPostgres(
       cause: e,
     })
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
+}
+
+// Kysely's PostgreSQL driver sends every statement unnamed (parsed and planned each time); the
+// bulk inserts' few fixed texts are sent as named prepared statements instead.
+function preparingPool(pool: pg.Pool): PostgresPool {
+  return {
+    async connect() {
+      const client = await pool.connect()
+      return {
+        query: ((text: unknown, values?: unknown[]) => {
+          if (typeof text !== 'string') return client.query(text as never)
+          const name = preparedName(text)
+          return name === undefined ? client.query(text, values) : client.query({ name, text, values })
+        }) as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy),
+      }
+    },
+    end: () => pool.end(),
+  }
 }
 
 async function migrate(db: Kysely<Database>, dialect: Dialect, where: string): Promise<void> {
@@ -204,10 +228,11 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const q = queries(ctx)
   const silences = silenceStore(ctx)
   const outbox = outboxStore(ctx)
+  const writer = scanWriter(ctx, opts.writer)
   let closed = false
   return {
     dialect,
-    recordScan: (input) => recordScan(ctx, input),
+    recordScan: (input) => writer.submit(input),
     ...q,
     ...silences,
     ...outbox,
@@ -222,6 +247,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     async close() {
       if (closed) return
       closed = true
+      await writer.drain()
       await db.destroy()
     },
   }

@@ -127,6 +127,19 @@ export function queries(ctx: StoreContext) {
     return q
   }
 
+  // The last scan of a cluster: its highest scan id, found through the (cluster, id) index.
+  const lastScanId = (eb: ExpressionBuilder<Database, 'clusters'>) =>
+    eb
+      .selectFrom('scans')
+      .select((e) => e.fn.max('scans.id').as('m'))
+      .whereRef('scans.cluster', '=', 'clusters.name')
+
+  const clusters = () =>
+    db
+      .selectFrom('clusters')
+      .selectAll()
+      .select((eb) => lastScanId(eb).as('last_scan_id'))
+
   async function getFinding(fingerprint: string): Promise<StoredFinding | null> {
     const r = await db
       .selectFrom('findings')
@@ -143,7 +156,7 @@ export function queries(ctx: StoreContext) {
 
   return {
     async listClusters(filter: { labels?: Record<string, string> } = {}): Promise<ClusterRecord[]> {
-      let q = db.selectFrom('clusters').selectAll()
+      let q = clusters()
       for (const [k, v] of Object.entries(filter.labels ?? {}))
         q = q.where('name', 'in', (eb) =>
           eb.selectFrom('cluster_labels').select('cluster').where('key', '=', k).where('value', '=', v),
@@ -152,7 +165,7 @@ export function queries(ctx: StoreContext) {
     },
 
     async getCluster(name: string): Promise<ClusterRecord | null> {
-      const r = await db.selectFrom('clusters').selectAll().where('name', '=', name).executeTakeFirst()
+      const r = await clusters().where('name', '=', name).executeTakeFirst()
       return r ? clusterFromRow(r) : null
     },
 
@@ -330,7 +343,7 @@ export function queries(ctx: StoreContext) {
     async lastScans(): Promise<LastScan[]> {
       const rows = await db
         .selectFrom('clusters')
-        .innerJoin('scans', 'scans.id', 'clusters.last_scan_id')
+        .innerJoin('scans', (j) => j.on((eb) => eb('scans.id', '=', lastScanId(eb))))
         .select([
           'clusters.name as cluster',
           'scans.finished_at',

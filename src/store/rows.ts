@@ -46,24 +46,39 @@ function dateOrNull(v: unknown): Date | null {
   return v === null || v === undefined ? null : new Date(num(v))
 }
 
+/** The shown-but-never-filtered part of a finding, kept as one JSON value (findings.body). */
+export interface FindingBody {
+  apiVersion: string
+  kind: string
+  name: string
+  uid?: string
+  category: string
+  messageId: string
+  message: string
+  remediation: string
+  runbook: string
+  evidence: Record<string, unknown>
+}
+
 /** A findings row as the API's finding. */
 export function findingFromRow(r: Selectable<FindingsTable>): StoredFinding {
-  const object: StoredFinding['object'] = { apiVersion: r.api_version, kind: r.kind, name: r.name }
+  const b = JSON.parse(r.body) as FindingBody
+  const object: StoredFinding['object'] = { apiVersion: b.apiVersion, kind: b.kind, name: b.name }
   if (r.namespace !== '') object.namespace = r.namespace
-  if (r.uid !== null) object.uid = r.uid
+  if (b.uid !== undefined) object.uid = b.uid
   return {
     fingerprint: r.fingerprint,
     detector: r.detector,
     cluster: r.cluster,
     object,
-    severity: r.severity as Severity,
-    category: r.category,
+    severity: severityOfRank(num(r.rank)),
+    category: b.category,
     title: r.title,
-    messageId: r.message_id,
-    message: r.message,
-    evidence: JSON.parse(r.evidence) as Record<string, unknown>,
-    remediation: r.remediation,
-    runbook: r.runbook,
+    messageId: b.messageId,
+    message: b.message,
+    evidence: b.evidence,
+    remediation: b.remediation,
+    runbook: b.runbook,
     cause: r.cause,
     fleetKey: r.fleet_key,
     objectLabels: JSON.parse(r.object_labels) as Record<string, string>,
@@ -106,7 +121,9 @@ export function incidentFromRow(r: Selectable<IncidentsTable>): Incident {
 }
 
 /** A clusters row as the API's cluster. */
-export function clusterFromRow(r: Selectable<ClustersTable>): ClusterRecord {
+export function clusterFromRow(
+  r: Selectable<ClustersTable> & { last_scan_id: number | null },
+): ClusterRecord {
   return {
     name: r.name,
     source: r.source,

@@ -31,7 +31,6 @@ export interface ClustersTable {
   first_seen: number
   scans: number
   last_scan_at: number | null
-  last_scan_id: number | null
   last_status: string | null
   last_error: string | null
 }
@@ -68,33 +67,28 @@ export interface FindingsTable {
   fingerprint: string
   detector: string
   cluster: string
-  api_version: string
-  kind: string
   /** '' for cluster-scoped objects. */
   namespace: string
-  name: string
-  uid: string | null
-  severity: string
   /** 3 critical, 2 warning, 1 info: sortable and comparable on both dialects. */
   rank: number
-  category: string
   title: string
-  message_id: string
-  message: string
-  evidence: string
-  remediation: string
-  runbook: string
+  /**
+   * JSON of what is shown but never filtered on: apiVersion, kind, name, uid, category,
+   * messageId, message, remediation, runbook, evidence. One value instead of ten keeps the
+   * per-row cost of a big scan down on both dialects (see adr/0006-store.md).
+   */
+  body: string
   cause: string
   fleet_key: string | null
   object_labels: string
   /** 'open' or 'resolved'. */
-  state: string
+  state: Generated<string>
   first_seen: number
   last_seen: number
   resolved_at: number | null
-  occurrences: number
-  reopen_count: number
-  clean_scans: number
+  occurrences: Generated<number>
+  reopen_count: Generated<number>
+  clean_scans: Generated<number>
   incident_id: string | null
   ack_by: string | null
   ack_at: number | null
@@ -116,7 +110,6 @@ export interface IncidentsTable {
   cause: string
   detector: string | null
   title: string
-  severity: string
   rank: number
   peak_rank: number
   state: string

@@ -1,5 +1,6 @@
 import { KubedacError } from '../core/errors.js'
 import { SEVERITIES } from '../core/types.js'
+import type { FindingBody } from './rows.js'
 import type { RecordScanInput, StoredFindingInput } from './types.js'
 
 /** Longest identity string (names, kinds, keys, ids) the store accepts. */
@@ -47,18 +48,33 @@ export function checkDate(where: string, field: string, v: unknown, optional = f
   if (!(v instanceof Date) || Number.isNaN(v.getTime())) fail(`${where}: ${field} must be a valid Date`)
 }
 
-/** Serialises evidence, refusing what JSON cannot hold and what is too large to store. */
-export function evidenceJson(where: string, evidence: unknown): string {
+/** Serialises a finding's body (its evidence included), refusing what JSON cannot hold and evidence too large to store. */
+export function bodyJson(where: string, f: StoredFindingInput): string {
+  const evidence = f.evidence as unknown
   if (evidence === null || typeof evidence !== 'object' || Array.isArray(evidence))
     fail(`${where}: evidence must be an object`)
+  const body: FindingBody = {
+    apiVersion: f.object.apiVersion,
+    kind: f.object.kind,
+    name: f.object.name,
+    category: f.category,
+    messageId: f.messageId,
+    message: f.message,
+    remediation: f.remediation,
+    runbook: f.runbook,
+    evidence: f.evidence,
+  }
+  if (f.object.uid !== undefined) body.uid = f.object.uid
   let json: string
   try {
-    json = JSON.stringify(evidence)
+    json = JSON.stringify(body)
   } catch (e) {
     fail(`${where}: evidence cannot be stored as JSON (${e instanceof Error ? e.message : String(e)})`)
   }
-  if (json.length > MAX_EVIDENCE)
-    fail(`${where}: evidence is ${json.length} bytes of JSON; the limit is ${MAX_EVIDENCE}`)
+  if (json.length > MAX_EVIDENCE) {
+    const size = JSON.stringify(evidence).length
+    if (size > MAX_EVIDENCE) fail(`${where}: evidence is ${size} bytes of JSON; the limit is ${MAX_EVIDENCE}`)
+  }
   return json
 }
 

@@ -1,0 +1,124 @@
+import { prepareScan, recordScans } from './lifecycle.js'
+import type { PreparedScan, StoreContext } from './lifecycle.js'
+import type { RecordScanInput, RecordScanResult } from './types.js'
+
+interface Pending {
+  scan: PreparedScan
+  resolve: (r: RecordScanResult) => void
+  reject: (e: unknown) => void
+}
+
+/** Limits of one write batch. */
+export interface WriterOptions {
+  /** Most scans per transaction (default 256). */
+  maxScans?: number
+  /** Most findings per transaction, unless one scan alone has more (default 20,000). */
+  maxFindings?: number
+}
+
+// Deadlock (a writer in another process took keys in another order) and serialisation failures
+// on PostgreSQL, a lock held past busy_timeout on SQLite: the transaction changed nothing, so run it again.
+const RETRYABLE = new Set(['40P01', '40001', 'SQLITE_BUSY'])
+
+async function withRetry<T>(f: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await f()
+    } catch (e) {
+      const code = (e as { code?: unknown }).code
+      if (i >= attempts || typeof code !== 'string' || !RETRYABLE.has(code)) throw e
+      await new Promise((r) => setTimeout(r, 20 * i + Math.random() * 30))
+    }
+  }
+}
+
+/**
+ * Group commit for recordScan: scans submitted while a transaction runs are written together in
+ * the next one (statements shared across the batch, one commit), never two scans of one cluster
+ * in a batch. Each caller gets its own scan's result. If a batch fails, its scans are retried one
+ * by one, so one scan's failure is its own.
+ */
+export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
+  const maxScans = opts.maxScans ?? 256
+  const maxFindings = opts.maxFindings ?? 20_000
+  const queue: Pending[] = []
+  let running: Promise<void> | null = null
+
+  function take(): Pending[] {
+    const batch: Pending[] = []
+    const names = new Set<string>()
+    const blocked = new Set<string>()
+    let findings = 0
+    for (let i = 0; i < queue.length && batch.length < maxScans;) {
+      const p = queue[i] as Pending
+      const fits = batch.length === 0 || findings + p.scan.reported.size <= maxFindings
+      // A cluster's scans keep their order: a later one waits for the next batch.
+      if (names.has(p.scan.name) || blocked.has(p.scan.name) || !fits) {
+        blocked.add(p.scan.name)
+        i++
+        continue
+      }
+      queue.splice(i, 1)
+      batch.push(p)
+      names.add(p.scan.name)
+      findings += p.scan.reported.size
+    }
+    return batch
+  }
+
+  async function step(): Promise<void> {
+    const batch = take()
+    try {
+      const results = await withRetry(() =>
+        recordScans(
+          ctx,
+          batch.map((b) => b.scan),
+        ),
+      )
+      batch.forEach((b, i) => b.resolve(results[i] as RecordScanResult))
+    } catch (e) {
+      if (batch.length === 1) {
+        batch[0]?.reject(e)
+        return
+      }
+      for (const b of batch)
+        try {
+          b.resolve((await withRetry(() => recordScans(ctx, [b.scan])))[0] as RecordScanResult)
+        } catch (e1) {
+          b.reject(e1)
+        }
+    }
+  }
+
+  function kick(): void {
+    if (running) return
+    running = (async () => {
+      try {
+        while (queue.length > 0) await step()
+      } finally {
+        running = null
+        if (queue.length > 0) kick()
+      }
+    })()
+  }
+
+  return {
+    /** Validates the scan now, then writes it with whatever else is waiting. */
+    submit(input: RecordScanInput): Promise<RecordScanResult> {
+      let scan: PreparedScan
+      try {
+        scan = prepareScan(input)
+      } catch (e) {
+        return Promise.reject(e)
+      }
+      return new Promise((resolve, reject) => {
+        queue.push({ scan, resolve, reject })
+        kick()
+      })
+    },
+    /** Resolves when everything submitted so far is written (or failed). */
+    async drain(): Promise<void> {
+      while (running) await running
+    },
+  }
+}
