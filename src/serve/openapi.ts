@@ -15,7 +15,8 @@ const REASONS: Record<number, string> = {
   409: 'Conflict',
   413: 'Body larger than the limit',
   415: 'Body is not JSON',
-  503: 'Not ready',
+  500: 'Internal error (logged)',
+  503: 'The store is unavailable',
 }
 
 /** Replaces the server's shared-schema references (`Error#`) by OpenAPI component references. */
@@ -57,7 +58,12 @@ export function openApiDocument(routes: readonly RouteSpec[]): Record<string, un
   const secured = routes.some((r) => !r.public)
   for (const r of routes) {
     const responses: Record<string, unknown> = {}
-    for (const [code, schema] of Object.entries(r.schema.response)) {
+    // Any route that reads the store answers 503 while it is down, and 500 on a bug.
+    const all =
+      r.public && r.url === '/healthz'
+        ? r.schema.response
+        : { ...r.schema.response, 500: { $ref: 'Error#' }, 503: { $ref: 'Error#' } }
+    for (const [code, schema] of Object.entries(all)) {
       const status = Number(code)
       const description = REASONS[status] ?? 'Answer'
       if (status === 204) {

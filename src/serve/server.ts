@@ -23,6 +23,9 @@ import type { Metrics } from './metrics.js'
 import { openApiDocument } from './openapi.js'
 import * as S from './schemas.js'
 
+/** The most items one page may hold (the store's limit too). */
+export const MAX_PAGE = 1000
+
 /** What the HTTP API needs. */
 export interface ServerDeps {
   store: Store
@@ -226,15 +229,18 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
       },
       handler: async (req: Q<{ cluster?: string; limit: number; before?: number }>) => {
         const { cluster, limit, before } = req.query
+        // One more than asked tells whether there is a next page (within the store's page limit).
+        const ask = Math.min(limit + 1, MAX_PAGE)
         const items = await store.listScans({
           ...(cluster !== undefined ? { cluster } : {}),
-          limit: limit + 1,
+          limit: ask,
           ...(before !== undefined ? { beforeId: before } : {}),
         })
         const page = items.slice(0, limit)
+        const more = ask > limit ? items.length > limit : items.length === limit
         return {
           items: page.map(scanDto),
-          nextBefore: items.length > limit ? page[page.length - 1]!.id : null,
+          nextBefore: more && page.length ? page[page.length - 1]!.id : null,
         }
       },
     },
@@ -690,6 +696,19 @@ export function createServer(deps: ServerDeps): FastifyInstance {
           error: json ? 'bad_json' : 'bad_request',
           message: json ? `the body is not valid JSON: ${err.message}` : err.message,
         })
+      }
+      // A store that does not answer is an outage, not a bug: 503, as /readyz says.
+      const up = await withTimeout(deps.store.ping(), deps.readyTimeoutMs ?? 2000, 'the store').catch(
+        () => false,
+      )
+      if (!up) {
+        log.warn('request failed: the store is unavailable', {
+          method: req.method,
+          route: req.routeOptions.url ?? 'unknown',
+        })
+        return reply
+          .code(503)
+          .send({ error: 'unavailable', message: 'the store is unavailable; try again later' })
       }
       log.error('request failed', {
         method: req.method,

@@ -12,8 +12,8 @@ import type { Store } from '../../src/store/types.js'
 
 /** The repository root. */
 export const ROOT = join(import.meta.dirname, '..', '..')
-/** The built CLI (`npm test` builds first). */
-export const CLI = join(ROOT, 'dist', 'cli', 'main.js')
+/** The built CLI (`npm test` builds first); KUBEDAC_TEST_CLI points elsewhere, e.g. at a private build. */
+export const CLI = process.env.KUBEDAC_TEST_CLI || join(ROOT, 'dist', 'cli', 'main.js')
 /** The example fleet. */
 export const FLEET = join(ROOT, 'examples', 'fleet')
 

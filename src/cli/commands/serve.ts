@@ -49,6 +49,11 @@ export function serveCommand(): Command {
     .option('--concurrency <n>', 'clusters scanned at once', (v) => Number.parseInt(v, 10), 2)
     .option('--external-url <url>', 'this service as users reach it, for links in notifications')
     .option('--once', 'scan once, deliver the notifications due, and exit (for cron and tests)')
+    .option(
+      '--notify-lease <duration>',
+      'how long a notification being sent stays with this process before another (or a restart) may retry it',
+      '60s',
+    )
     .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(['debug', 'info', 'warn', 'error'])
@@ -77,6 +82,12 @@ Logs: JSON lines on stderr. Exit codes (--once): 0 every scan recorded; 1 some c
         throw new KubedacError(
           'KDAC_E_USAGE',
           `--interval ${JSON.stringify(o.interval)}: expected a duration of at least 1s, such as 30s, 5m or 1h`,
+        )
+      const leaseMs = parseDuration(o.notifyLease)
+      if (leaseMs === undefined || leaseMs < 1000)
+        throw new KubedacError(
+          'KDAC_E_USAGE',
+          `--notify-lease ${JSON.stringify(o.notifyLease)}: expected a duration of at least 1s`,
         )
       if (!Number.isInteger(o.concurrency) || o.concurrency < 1)
         throw new KubedacError('KDAC_E_USAGE', '--concurrency must be a whole number of at least 1')
@@ -122,6 +133,7 @@ Logs: JSON lines on stderr. Exit codes (--once): 0 every scan recorded; 1 some c
         ...(loadSilences ? { loadSilences } : {}),
         intervalMs,
         concurrency: o.concurrency,
+        deliveryLeaseMs: leaseMs,
         ...(listen ? { listen } : {}),
         ...(token ? { token } : {}),
         ...(o.once ? { once: true } : {}),
