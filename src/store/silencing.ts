@@ -1,3 +1,4 @@
+import { matcherTest } from '../silences/silences.js'
 import { NEVER } from './rows.js'
 import type { SilenceRecord } from './types.js'
 
@@ -18,14 +19,34 @@ type Matchers = {
   objectLabels?: Record<string, string>
 }
 
+// Matcher values mean what they mean in silences.yaml (src/silences): exact text, a glob with `*`,
+// or `~regex`; compiled once per value.
+const tests = new Map<string, (v: string) => boolean>()
+function test(want: string, have: string): boolean {
+  let t = tests.get(want)
+  if (!t) {
+    if (tests.size > 10_000) tests.clear()
+    try {
+      t = matcherTest(want)
+    } catch {
+      t = () => false // an invalid expression (validated away on input) matches nothing
+    }
+    tests.set(want, t)
+  }
+  return t(have)
+}
+
 function oneOf(want: string | string[] | undefined, have: string): boolean {
   if (want === undefined) return true
-  return Array.isArray(want) ? want.includes(have) : want === have
+  return Array.isArray(want) ? want.some((w) => test(w, have)) : test(want, have)
 }
 
 function labelsMatch(want: Record<string, string> | undefined, have: Record<string, string>): boolean {
   if (want === undefined) return true
-  for (const [k, v] of Object.entries(want)) if (have[k] !== v) return false
+  for (const [k, v] of Object.entries(want)) {
+    const h = Object.hasOwn(have, k) ? have[k] : undefined
+    if (h === undefined || !test(v, h)) return false
+  }
   return true
 }
 
@@ -46,7 +67,8 @@ export function silenceMatches(silence: SilenceRecord, target: SilenceTarget, no
   return (
     oneOf(m.detector, target.detector) &&
     oneOf(m.cluster, target.cluster) &&
-    oneOf(m.namespace, target.namespace) &&
+    // As in silences.yaml, a namespace matcher never matches a cluster-scoped finding.
+    (m.namespace === undefined || (target.namespace !== '' && oneOf(m.namespace, target.namespace))) &&
     labelsMatch(m.clusterLabels, target.clusterLabels) &&
     labelsMatch(m.objectLabels, target.objectLabels)
   )
