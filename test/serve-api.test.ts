@@ -286,6 +286,36 @@ describe('the findings API over a recorded scan of the example fleet', () => {
     )
   })
 
+  it('takes silences as silences.yaml does: globs and ~regex match, and a silence must end within 90 days', async () => {
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString()
+    const glob = await send('POST', '/api/v1/silences', {
+      matchers: { cluster: 'staging-*', namespace: '~pay.*' },
+      owner: 'o',
+      reason: 'r',
+      expiresAt,
+    })
+    expect(glob.status).toBe(201)
+    const silenced = await all('&silenced=true', 100)
+    expect(silenced.length).toBeGreaterThanOrEqual(2)
+    for (const f of silenced)
+      expect([f.cluster, (f.object as { namespace: string }).namespace]).toEqual(['staging-us-2', 'payments'])
+    expect((await send('DELETE', `/api/v1/silences/${glob.body!.id as string}`)).status).toBe(204)
+    const far = await send('POST', '/api/v1/silences', {
+      matchers: { cluster: 'x' },
+      owner: 'o',
+      reason: 'r',
+      expiresAt: new Date(Date.now() + 200 * 86_400_000).toISOString(),
+    })
+    expect(far).toMatchObject({ status: 400, body: { field: 'expiresAt' } })
+    const badRe = await send('POST', '/api/v1/silences', {
+      matchers: { cluster: '~(' },
+      owner: 'o',
+      reason: 'r',
+      expiresAt,
+    })
+    expect(badRe).toMatchObject({ status: 400, body: { field: 'matchers.cluster' } })
+  })
+
   it('does not delete a silence of silences.yaml through the API (409: the file is the source of truth)', async () => {
     await store.replaceFileSilences(
       [

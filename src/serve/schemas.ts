@@ -152,22 +152,23 @@ export const incidentDetailSchema = object({
   clusterNames: { type: 'array', items: str() },
 })
 
-const nameList: Schema = {
-  type: 'array',
-  items: { type: 'string', minLength: 1, maxLength: 253 },
-  minItems: 1,
-  maxItems: 100,
+const matcherValue: Schema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 1024,
+  description: 'exact text, a glob with *, or ~regex (as in silences.yaml)',
 }
+const labelMatchers: Schema = { type: 'object', additionalProperties: matcherValue, maxProperties: 50 }
 
 /** What a silence matches; every field given must match, and at least one must be given. */
 export const silenceMatchersSchema: Schema = {
   ...object(
     {
-      detector: { anyOf: [{ type: 'string', minLength: 1, maxLength: 253 }, nameList] },
-      cluster: { anyOf: [{ type: 'string', minLength: 1, maxLength: 253 }, nameList] },
-      namespace: { anyOf: [{ type: 'string', minLength: 1, maxLength: 253 }, nameList] },
-      clusterLabels: { ...stringMap, maxProperties: 50 },
-      objectLabels: { ...stringMap, maxProperties: 50 },
+      detector: matcherValue,
+      cluster: matcherValue,
+      namespace: { ...matcherValue, description: 'never matches a cluster-scoped finding' },
+      clusterLabels: labelMatchers,
+      objectLabels: labelMatchers,
     },
     [],
   ),
@@ -196,7 +197,10 @@ export const silenceBodySchema = object(
     reason: { type: 'string', minLength: 1, maxLength: 4096 },
     ticket: { type: 'string', minLength: 1, maxLength: 2048 },
     createdBy: { type: 'string', minLength: 1, maxLength: 253 },
-    expiresAt: { ...dateTime, description: 'required: a silence always ends' },
+    expiresAt: {
+      ...dateTime,
+      description: 'required: a silence always ends (within the horizon, 90 days by default)',
+    },
   },
   ['matchers', 'owner', 'reason', 'expiresAt'],
 )

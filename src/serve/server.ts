@@ -21,6 +21,7 @@ import { bearerMatches } from './listen.js'
 import { silentLogger, type Logger } from './log.js'
 import type { Metrics } from './metrics.js'
 import { openApiDocument } from './openapi.js'
+import { checkApiSilence } from './silences.js'
 import * as S from './schemas.js'
 
 /** The most items one page may hold (the store's limit too). */
@@ -42,8 +43,8 @@ export interface ServerDeps {
   readyTimeoutMs?: number
   /** Called after a silence is created or deleted through the API. */
   onSilencesChanged?: () => void
-  /** Checks a silence's matchers beyond their shape (known detectors…); returns the problem, with the field at fault. */
-  checkSilence?: (matchers: Record<string, unknown>) => { field: string; message: string } | undefined
+  /** The longest a silence may run (default 90 days), as for silences.yaml. */
+  silenceHorizonMs?: number
 }
 
 /** One route of the API: its schema feeds validation, serialisation and the OpenAPI document alike. */
@@ -466,27 +467,20 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
       ) => {
         const b = req.body
         const at = now()
-        const expiresAt = new Date(b.expiresAt)
-        if (expiresAt.getTime() <= at.getTime())
+        if (new Date(b.expiresAt).getTime() <= at.getTime())
           throw new ApiError(400, 'validation', 'expiresAt must be in the future', 'expiresAt')
-        for (const id of [b.matchers.detector].flat())
-          if (typeof id === 'string' && !known.has(id))
-            throw new ApiError(
-              400,
-              'validation',
-              `matchers.detector: unknown detector ${JSON.stringify(id)}`,
-              'matchers.detector',
-            )
-        const problem = deps.checkSilence?.(b.matchers)
-        if (problem) throw new ApiError(400, 'validation', problem.message, problem.field)
+        const { createdBy, ...silence } = b
+        const checked = checkApiSilence(silence, known, deps.silenceHorizonMs, at)
+        if (!('silence' in checked)) throw new ApiError(400, 'validation', checked.message, checked.field)
+        const v = checked.silence
         const s = await store.createSilence(
           {
-            matchers: b.matchers,
-            owner: b.owner,
-            reason: b.reason,
-            ticket: b.ticket ?? null,
-            createdBy: b.createdBy ?? 'api',
-            expiresAt,
+            matchers: v.matchers,
+            owner: v.owner,
+            reason: v.reason,
+            ticket: v.ticket ?? null,
+            createdBy: createdBy ?? 'api',
+            expiresAt: new Date(v.expiresAt),
           },
           at,
         )

@@ -42,6 +42,8 @@ export interface ServiceOptions {
   /** How long a claimed message is leased to this process (default 60 s). */
   deliveryLeaseMs?: number
   externalUrl?: string
+  /** The longest a silence made through the API may run (default 90 days). */
+  silenceHorizonMs?: number
   env?: Record<string, string | undefined>
   log: Logger
   random?: () => number
@@ -81,11 +83,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     detectors: opts.catalog.map((d) => d.id),
     receivers: receivers.keys(),
   })
-  let inventoryLabels = new Map<string, Record<string, string>>()
   const notifier: Notifier = createNotifier({
     store,
     config: notifications,
-    clusterLabels: () => inventoryLabels,
     ...(opts.externalUrl ? { externalUrl: opts.externalUrl } : {}),
     log,
   })
@@ -198,7 +198,6 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       return
     }
     for (const e of inv.errors) log.warn('inventory error', { source: e.source, error: e.message })
-    inventoryLabels = new Map(inv.targets.map((t) => [t.name, t.labels ?? {}]))
     const queue = [...inv.targets]
     const workers = Array.from(
       { length: Math.max(1, Math.min(opts.concurrency ?? 2, queue.length)) },
@@ -225,6 +224,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       detectors: opts.catalog,
       metrics,
       ...(opts.token ? { token: opts.token } : {}),
+      ...(opts.silenceHorizonMs ? { silenceHorizonMs: opts.silenceHorizonMs } : {}),
       log,
       onSilencesChanged: () => {
         // A new or deleted silence changes what is quiet: plan again at once (a new silence only quiets).

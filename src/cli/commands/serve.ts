@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import { KubedacError, errorMessage } from '../../core/errors.js'
 import { parseDuration } from '../../notify/config.js'
@@ -7,7 +6,8 @@ import { detectorCatalog } from '../../serve/dto.js'
 import { DEFAULT_LISTEN, checkExposure, loadToken, parseListen } from '../../serve/listen.js'
 import { createLogger, type LogLevel } from '../../serve/log.js'
 import { startService } from '../../serve/service.js'
-import { silencesLoader } from '../../serve/silences.js'
+import { silenceHorizon, silencesLoader } from '../../serve/silences.js'
+import { silencesPath } from '../../silences/scan.js'
 import { loadRegistry, resolveAllTargets } from '../context.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
@@ -37,7 +37,8 @@ export function serveCommand(): Command {
       DEFAULT_LISTEN,
     )
     .option('--token-file <file>', 'bearer token for the API (first line); or set KUBEDAC_API_TOKEN')
-    .option('--silences <file>', 'silences as code (default: ./silences.yaml if present)')
+    .option('--silences <file>', 'silences as code (default: silences: of kubedac.yaml, if any)')
+    .option('--silences-max-days <days>', 'refuse silences that end further ahead than this (default 90)')
     .option(
       '-c, --config <file>',
       'configuration: detectors and notifications (default: ./kubedac.yaml if present)',
@@ -99,19 +100,16 @@ Logs: JSON lines on stderr. Exit codes (--once): 0 every scan recorded; 1 some c
           'KDAC_E_USAGE',
           `--external-url ${JSON.stringify(o.externalUrl)}: expected an http(s) URL`,
         )
-      const silencesFile: string | undefined =
-        o.silences ?? (existsSync('silences.yaml') ? 'silences.yaml' : undefined)
-      if (o.silences !== undefined && !existsSync(o.silences))
-        throw new KubedacError('KDAC_E_USAGE', `--silences ${o.silences}: no such file`)
+      const horizon = silenceHorizon(o.silencesMaxDays)
 
       const reg = await loadRegistry(o)
       for (const e of reg.errors)
         log.warn('detector or collector not loaded', { source: e.source, error: e.message })
       // Fails early on an inventory that names nothing; later rounds read it again.
       await resolveAllTargets(inputs, o)
-      const loadSilences = silencesFile
-        ? silencesLoader(silencesFile, new Set(reg.all.map((d) => d.meta.id)))
-        : undefined
+      // As `kubedac scan` finds it: --silences, else silences: of kubedac.yaml.
+      const silencesFile = silencesPath({ silences: o.silences, config: o.config }, reg.config)
+      const loadSilences = silencesFile ? silencesLoader(silencesFile, horizon) : undefined
       if (loadSilences) await loadSilences() // a broken file at start is a usage error, not a warning
 
       const store = await openStore(
@@ -131,6 +129,7 @@ Logs: JSON lines on stderr. Exit codes (--once): 0 every scan recorded; 1 some c
         ),
         inventory: () => resolveAllTargets(inputs, o),
         ...(loadSilences ? { loadSilences } : {}),
+        silenceHorizonMs: horizon,
         intervalMs,
         concurrency: o.concurrency,
         deliveryLeaseMs: leaseMs,
