@@ -30,10 +30,17 @@ afterAll(async () => {
 
 async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs
+  let last: unknown
   for (;;) {
-    const v = await f().catch(() => undefined)
+    const v = await f().catch((e: unknown) => {
+      last = e
+      return undefined
+    })
     if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    if (Date.now() > end)
+      throw new Error(
+        `timed out waiting for ${what} (last error: ${String(last)}; serve log tail: ${JSON.stringify(serve?.logs.slice(-5))})`,
+      )
     await new Promise((r) => setTimeout(r, 200))
   }
 }
@@ -57,7 +64,8 @@ describe.skipIf(!hasPostgres)('kubedac serve while PostgreSQL is down', () => {
     pg!.stop()
     const down = await until('/readyz to fail', async () => {
       const r = await get('/readyz')
-      return r.status === 503 ? ((await r.json()) as Record<string, unknown>) : undefined
+      if (r.status !== 503) throw new Error(`/readyz answered ${r.status}`)
+      return (await r.json()) as Record<string, unknown>
     })
     expect(down).toMatchObject({ error: 'unavailable' })
     const failedAt = serve.logs.length
