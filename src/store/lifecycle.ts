@@ -119,6 +119,8 @@ interface ScanPlan {
   incidentRows: Selectable<IncidentsTable>[]
   fleetBefore: Map<string, KeyStat>
   fleetAfter: Map<string, KeyStat>
+  /** Every finding of the cluster after the scan. */
+  after: Map<string, After>
   labelsChanged: boolean
   firstScan: boolean
 }
@@ -145,10 +147,9 @@ const FINDING_COLUMNS = [
 const INCIDENT_COLUMNS = [
   'id',
   'kind',
-  'group_key',
   'cluster',
-  'cause',
   'detector',
+  'cause',
   'title',
   'rank',
   'peak_rank',
@@ -161,8 +162,14 @@ const INCIDENT_COLUMNS = [
   'clusters',
 ] as const
 
-function groupKeyOfCause(cluster: string, cause: string): string {
-  return `c\u001f${cluster}\u001f${cause}`
+/**
+ * A new incident's id: a UUIDv7 (time first), so new incidents go to the end of the primary-key
+ * index instead of random places in it.
+ */
+function newIncidentId(now: number): string {
+  const r = randomUUID()
+  const t = Math.max(0, Math.min(now, 0xffffffffffff)).toString(16).padStart(12, '0')
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${r.slice(15)}`
 }
 
 function groupKeyOfFleet(detector: string, fleetKey: string): string {
@@ -317,12 +324,11 @@ function planScan(
     const cur = openByCause.get(cause)
     if (!cur) {
       const row: Selectable<IncidentsTable> = {
-        id: randomUUID(),
+        id: newIncidentId(now),
         kind: 'cluster',
-        group_key: groupKeyOfCause(name, cause),
         cluster: name,
         cause,
-        detector: null,
+        detector: '',
         title,
         rank: g.rank,
         peak_rank: g.rank,
@@ -430,6 +436,7 @@ function planScan(
     incidentRows,
     fleetBefore,
     fleetAfter,
+    after,
     labelsChanged,
     firstScan,
   }
@@ -522,14 +529,13 @@ export async function recordScans(ctx: StoreContext, scans: PreparedScan[]): Pro
       const inc = await trx
         .selectFrom('incidents')
         .selectAll()
-        .where('kind', '=', 'cluster')
-        .where('state', '=', 'open')
         .where('cluster', 'in', chunk)
+        .where('state', '=', 'open')
         .execute()
       for (const r of inc) {
-        const l = incidents.get(r.cluster as string)
+        const l = incidents.get(r.cluster)
         if (l) l.push(r)
-        else incidents.set(r.cluster as string, [r])
+        else incidents.set(r.cluster, [r])
       }
     }
 
@@ -646,8 +652,39 @@ export async function recordScans(ctx: StoreContext, scans: PreparedScan[]): Pro
     for (const chunk of chunks(labelRows, 3, ctx.paramLimit, 1000))
       await trx.insertInto('cluster_labels').values(chunk).execute()
 
+    await updateOpenCounts(trx, plans, priors)
     return plans.map((p) => p.result)
   })
+}
+
+/**
+ * Moves the open-findings counters by what the batch changed. Last in the transaction: every
+ * writer updates these few rows, so they are held for as short a time as possible.
+ */
+async function updateOpenCounts(trx: Transaction<Database>, plans: ScanPlan[], priors: Map<string, Prior[]>) {
+  const delta = new Map<string, { detector: string; rank: number; open: number }>()
+  const add = (detector: string, rank: number, n: number) => {
+    const k = `${detector}\u001f${rank}`
+    const d = delta.get(k)
+    if (d) d.open += n
+    else delta.set(k, { detector, rank, open: n })
+  }
+  for (const p of plans) {
+    for (const f of priors.get(p.scan.name) ?? []) if (f.state === 'open') add(f.detector, num(f.rank), -1)
+    for (const a of p.after.values()) if (a.state === 'open') add(a.detector, a.rank, 1)
+  }
+  const rows = [...delta.entries()]
+    .filter(([, d]) => d.open !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, d]) => d)
+  for (const chunk of chunks(rows, 3, 30_000, 1000))
+    await trx
+      .insertInto('open_counts')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['detector', 'rank']).doUpdateSet({ open: sql<number>`open_counts.open + excluded.open` }),
+      )
+      .execute()
 }
 
 // Reported findings: insert, or refresh the row. Counters and acknowledgements come from the row
@@ -655,29 +692,33 @@ export async function recordScans(ctx: StoreContext, scans: PreparedScan[]): Pro
 // its acknowledgement (it is a new occurrence of the problem).
 function findingsUpsert(q: InsertBuilder<'findings'>): InsertBuilder<'findings'> {
   return q.onConflict((oc) =>
-    oc.column('fingerprint').doUpdateSet((eb) => ({
-      namespace: eb.ref('excluded.namespace'),
-      rank: eb.ref('excluded.rank'),
-      title: eb.ref('excluded.title'),
-      body: eb.ref('excluded.body'),
-      cause: eb.ref('excluded.cause'),
-      fleet_key: eb.ref('excluded.fleet_key'),
-      object_labels: eb.ref('excluded.object_labels'),
-      state: sql<string>`'open'`,
-      last_seen: eb.ref('excluded.last_seen'),
-      resolved_at: sql<null>`null`,
-      occurrences: sql<number>`findings.occurrences + 1`,
-      reopen_count: sql<number>`findings.reopen_count + case when findings.state = 'resolved' then 1 else 0 end`,
-      clean_scans: sql<number>`0`,
-      incident_id: eb.ref('excluded.incident_id'),
-      ack_by: sql<string | null>`case when findings.state = 'resolved' then null else findings.ack_by end`,
-      ack_at: sql<number | null>`case when findings.state = 'resolved' then null else findings.ack_at end`,
-      ack_comment: sql<
-        string | null
-      >`case when findings.state = 'resolved' then null else findings.ack_comment end`,
-      silenced_until: eb.ref('excluded.silenced_until'),
-      silenced_by: eb.ref('excluded.silenced_by'),
-    })),
+    oc
+      .column('fingerprint')
+      .doUpdateSet((eb) => ({
+        namespace: eb.ref('excluded.namespace'),
+        rank: eb.ref('excluded.rank'),
+        title: eb.ref('excluded.title'),
+        body: eb.ref('excluded.body'),
+        cause: eb.ref('excluded.cause'),
+        fleet_key: eb.ref('excluded.fleet_key'),
+        object_labels: eb.ref('excluded.object_labels'),
+        state: sql<string>`'open'`,
+        last_seen: eb.ref('excluded.last_seen'),
+        resolved_at: sql<null>`null`,
+        occurrences: sql<number>`findings.occurrences + 1`,
+        reopen_count: sql<number>`findings.reopen_count + case when findings.state = 'resolved' then 1 else 0 end`,
+        clean_scans: sql<number>`0`,
+        incident_id: eb.ref('excluded.incident_id'),
+        ack_by: sql<string | null>`case when findings.state = 'resolved' then null else findings.ack_by end`,
+        ack_at: sql<number | null>`case when findings.state = 'resolved' then null else findings.ack_at end`,
+        ack_comment: sql<
+          string | null
+        >`case when findings.state = 'resolved' then null else findings.ack_comment end`,
+        silenced_until: eb.ref('excluded.silenced_until'),
+        silenced_by: eb.ref('excluded.silenced_by'),
+      }))
+      // A fingerprint names one cluster's finding: another cluster never takes the row over.
+      .whereRef('findings.cluster', '=', 'excluded.cluster'),
   )
 }
 
@@ -817,10 +858,9 @@ async function maintainFleet(
     const cur = incidentId === null ? undefined : existing.get(incidentId)
     if (clusters >= threshold && cur === undefined) {
       const row: Selectable<IncidentsTable> = {
-        id: randomUUID(),
+        id: newIncidentId(now),
         kind: 'fleet',
-        group_key: groupKeyOfFleet(r.detector, r.fleet_key),
-        cluster: null,
+        cluster: '',
         cause: r.fleet_key,
         detector: r.detector,
         title,

@@ -115,14 +115,28 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .where(sql.ref('fleet_key'), 'is not', null)
           .execute()
 
+        // Silenced findings, for counting them apart (few, so the index is small).
+        await db.schema
+          .createIndex('findings_silenced')
+          .on('findings')
+          .columns(['silenced_until', 'detector', 'rank'])
+          .where(sql.ref('silenced_until'), 'is not', null)
+          .execute()
+        await db.schema
+          .createTable('open_counts')
+          .addColumn('detector', 'text', (c) => c.notNull())
+          .addColumn('rank', 'integer', (c) => c.notNull())
+          .addColumn('open', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('open_counts_pk', ['detector', 'rank'])
+          .execute()
+
         await db.schema
           .createTable('incidents')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('kind', 'text', (c) => c.notNull())
-          .addColumn('group_key', 'text', (c) => c.notNull())
-          .addColumn('cluster', 'text')
+          .addColumn('cluster', 'text', (c) => c.notNull())
+          .addColumn('detector', 'text', (c) => c.notNull())
           .addColumn('cause', 'text', (c) => c.notNull())
-          .addColumn('detector', 'text')
           .addColumn('title', 'text', (c) => c.notNull())
           .addColumn('rank', 'integer', (c) => c.notNull())
           .addColumn('peak_rank', 'integer', (c) => c.notNull())
@@ -136,11 +150,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addCheckConstraint('incidents_kind', sql`kind in ('cluster', 'fleet')`)
           .addCheckConstraint('incidents_state', sql`state in ('open', 'resolved')`)
           .execute()
-        // At most one open incident per group; resolved ones stay as history.
+        // At most one open incident per group (a cluster's cause; a detector's fleet key with
+        // cluster ''), which is also how a cluster's open incidents are read; resolved ones stay
+        // as history.
         await db.schema
           .createIndex('incidents_open_group')
           .on('incidents')
-          .column('group_key')
+          .columns(['cluster', 'detector', 'cause'])
           .unique()
           .where(sql.ref('state'), '=', 'open')
           .execute()
@@ -148,11 +164,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .createIndex('incidents_state_rank')
           .on('incidents')
           .columns(['state', 'rank', 'opened_at'])
-          .execute()
-        await db.schema
-          .createIndex('incidents_cluster')
-          .on('incidents')
-          .columns(['cluster', 'state'])
           .execute()
 
         await db.schema

@@ -1,11 +1,19 @@
 import { sql } from 'kysely'
-import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely'
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely'
 import { KubedacError } from '../core/errors.js'
 import { SEVERITIES } from '../core/types.js'
 import type { Severity } from '../core/types.js'
 import type { StoreContext } from './lifecycle.js'
 import type { Database } from './schema.js'
-import { clusterFromRow, findingFromRow, incidentFromRow, num, rankOf, scanFromRow } from './rows.js'
+import {
+  clusterFromRow,
+  findingFromRow,
+  incidentFromRow,
+  num,
+  rankOf,
+  scanFromRow,
+  severityOfRank,
+} from './rows.js'
 import type {
   ClusterRecord,
   FindingFilter,
@@ -85,6 +93,31 @@ function decodeCursor(cursor: string, field: FindingSortField): [string | number
   return v as [string | number, string]
 }
 
+/** Rows counted at most for a page's total (beyond it the total is a lower bound): counting is the cost of a page. */
+export const DEFAULT_COUNT_LIMIT = 10_000
+
+// Counts the rows a query matches, stopping at `cap` + 1: a dashboard needs "10,000+", not the
+// cost of counting half a million rows for every page.
+async function countUpTo(
+  db: Kysely<Database>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  q: SelectQueryBuilder<Database, any, object>,
+  cap = DEFAULT_COUNT_LIMIT,
+): Promise<{ total: number; totalExact: boolean }> {
+  if (!Number.isInteger(cap) || cap < 1) bad('countLimit must be a positive integer')
+  const r = await db
+    .selectFrom(
+      q
+        .select(sql<number>`1`.as('one'))
+        .limit(cap + 1)
+        .as('t'),
+    )
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow()
+  const n = num(r.n)
+  return n > cap ? { total: cap, totalExact: false } : { total: n, totalExact: true }
+}
+
 /** The read side of the store and the few writes the API makes on findings and incidents. */
 export function queries(ctx: StoreContext) {
   const { db } = ctx
@@ -121,7 +154,7 @@ export function queries(ctx: StoreContext) {
         .executeTakeFirst()
       if (!inc) q = q.where(sql<boolean>`1 = 0`)
       else if (inc.kind === 'fleet')
-        q = q.where('detector', '=', inc.detector as string).where('fleet_key', '=', inc.cause)
+        q = q.where('detector', '=', inc.detector).where('fleet_key', '=', inc.cause)
       else q = q.where('incident_id', '=', inc.id)
     }
     return q
@@ -202,16 +235,13 @@ export function queries(ctx: StoreContext) {
         .orderBy('fingerprint', sort.dir)
         .limit(limit + 1)
       if (offset > 0 && !page.cursor) items = items.offset(offset)
-      const [rows, count] = await Promise.all([
-        items.execute(),
-        base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-      ])
+      const [rows, total] = await Promise.all([items.execute(), countUpTo(db, base, page.countLimit)])
       const more = rows.length > limit
       const pageRows = more ? rows.slice(0, limit) : rows
       const last = pageRows[pageRows.length - 1]
       return {
         items: pageRows.map(findingFromRow),
-        total: num(count.n),
+        ...total,
         nextCursor: more && last ? encodeCursor(last[column], last.fingerprint) : null,
       }
     },
@@ -220,7 +250,7 @@ export function queries(ctx: StoreContext) {
 
     async listIncidents(
       filter: IncidentFilter = {},
-      page: { limit: number; offset?: number } = { limit: 50 },
+      page: { limit: number; offset?: number; countLimit?: number } = { limit: 50 },
     ): Promise<Page<Incident>> {
       const limit = checkLimit(page.limit)
       const offset = checkOffset(page.offset)
@@ -231,18 +261,23 @@ export function queries(ctx: StoreContext) {
       if (filter.severity !== undefined) q = q.where('rank', 'in', ranks(filter.severity))
       if (filter.notified === true) q = q.where('last_notified_at', 'is not', null)
       if (filter.notified === false) q = q.where('last_notified_at', 'is', null)
-      const [rows, count] = await Promise.all([
+      const [rows, total] = await Promise.all([
         q
           .selectAll()
           .orderBy('rank', 'desc')
           .orderBy('opened_at', 'desc')
           .orderBy('id')
-          .limit(limit)
+          .limit(limit + 1)
           .offset(offset)
           .execute(),
-        q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+        countUpTo(db, q, page.countLimit),
       ])
-      return { items: rows.map(incidentFromRow), total: num(count.n), nextCursor: null }
+      const more = rows.length > limit
+      return {
+        items: (more ? rows.slice(0, limit) : rows).map(incidentFromRow),
+        ...total,
+        nextCursor: more ? String(offset + limit) : null,
+      }
     },
 
     async getIncident(id: string, opts: { memberLimit?: number } = {}): Promise<IncidentDetail | null> {
@@ -251,9 +286,9 @@ export function queries(ctx: StoreContext) {
       if (!r) return null
       let members = db.selectFrom('findings')
       if (r.kind === 'fleet') {
-        members = members.where('detector', '=', r.detector as string).where('fleet_key', '=', r.cause)
+        members = members.where('detector', '=', r.detector).where('fleet_key', '=', r.cause)
         if (r.state === 'open') members = members.where('state', '=', 'open')
-      } else members = members.where('incident_id', '=', r.id)
+      } else members = members.where('cluster', '=', r.cluster).where('incident_id', '=', r.id)
       const [rows, clusters] = await Promise.all([
         members
           .selectAll()
@@ -319,25 +354,34 @@ export function queries(ctx: StoreContext) {
     async openFindingsBySeverityAndDetector(now: Date = new Date()): Promise<OpenFindingCount[]> {
       checkDate('openFindingsBySeverityAndDetector', 'now', now)
       const at = now.getTime()
-      const rows = await db
-        .selectFrom('findings')
-        .select([
-          'rank',
-          'detector',
-          sql<number>`sum(case when silenced_until > ${at} then 0 else 1 end)`.as('open'),
-          sql<number>`sum(case when silenced_until > ${at} then 1 else 0 end)`.as('silenced'),
-        ])
-        .where('state', '=', 'open')
-        .groupBy(['rank', 'detector'])
-        .orderBy('rank', 'desc')
-        .orderBy('detector')
-        .execute()
-      return rows.map((r) => ({
-        severity: SEVERITIES[3 - num(r.rank)] as Severity,
-        detector: r.detector,
-        open: num(r.open),
-        silenced: num(r.silenced),
-      }))
+      // Open counts are kept by recordScan; the silenced ones (few) are counted at `now`, so a
+      // silence stops counting the moment it expires.
+      const [totals, silenced] = await Promise.all([
+        db.selectFrom('open_counts').select(['detector', 'rank', 'open']).where('open', '>', 0).execute(),
+        db
+          .selectFrom('findings')
+          .select(['detector', 'rank', (eb) => eb.fn.countAll().as('n')])
+          .where('silenced_until', '>', at)
+          .where('state', '=', 'open')
+          .groupBy(['detector', 'rank'])
+          .execute(),
+      ])
+      const quiet = new Map(silenced.map((r) => [`${r.detector}\u001f${num(r.rank)}`, num(r.n)]))
+      return totals
+        .map((r) => {
+          const s = quiet.get(`${r.detector}\u001f${num(r.rank)}`) ?? 0
+          return {
+            severity: severityOfRank(num(r.rank)),
+            detector: r.detector,
+            open: num(r.open) - s,
+            silenced: s,
+          }
+        })
+        .sort(
+          (a, b) =>
+            rankOf(b.severity) - rankOf(a.severity) ||
+            (a.detector < b.detector ? -1 : a.detector > b.detector ? 1 : 0),
+        )
     },
 
     async lastScans(): Promise<LastScan[]> {

@@ -104,9 +104,9 @@ export function incidentFromRow(r: Selectable<IncidentsTable>): Incident {
   return {
     id: r.id,
     kind: r.kind as Incident['kind'],
-    cluster: r.cluster,
+    cluster: r.kind === 'fleet' ? null : r.cluster,
     cause: r.cause,
-    detector: r.detector,
+    detector: r.kind === 'fleet' ? r.detector : null,
     title: r.title,
     severity: severityOfRank(num(r.rank)),
     peakSeverity: severityOfRank(num(r.peak_rank)),

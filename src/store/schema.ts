@@ -14,6 +14,14 @@ export interface Database {
   silences: SilencesTable
   outbox: OutboxTable
   store_meta: StoreMetaTable
+  open_counts: OpenCountsTable
+}
+
+/** Open findings per detector and severity, kept by recordScan so metrics never count the findings table. */
+export interface OpenCountsTable {
+  detector: string
+  rank: number
+  open: number
 }
 
 /** Small named counters; the 'silences' row is also the lock that orders silence changes before scans. */
@@ -104,11 +112,11 @@ export interface IncidentsTable {
   id: string
   /** 'cluster' or 'fleet'. */
   kind: string
-  /** Unique among open incidents: `c\0<cluster>\0<cause>` or `f\0<detector>\0<fleet key>`. */
-  group_key: string
-  cluster: string | null
+  /** The cluster; '' for fleet incidents (null in the API). */
+  cluster: string
   cause: string
-  detector: string | null
+  /** The detector of a fleet incident; '' for cluster incidents (null in the API). */
+  detector: string
   title: string
   rank: number
   peak_rank: number

@@ -433,6 +433,86 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       ])
     })
 
+    it('keeps the open counters equal to the findings through severity changes, resolves, reopens and silences', async () => {
+      const { store } = await fresh()
+      const f = (c: string, n: string, sev: Severity, detector = 'container-crashloop') =>
+        finding(c, n, { severity: sev, detector, fleetKey: 'k' })
+      const steps: [string, StoredFindingInput[], { status?: ClusterStatus }?][] = [
+        ['a', [f('a', 'x', 'warning'), f('a', 'y', 'critical'), f('a', 'z', 'info', 'pvc-pending')]],
+        ['b', [f('b', 'x', 'warning'), f('b', 'y', 'warning')]],
+        ['a', [f('a', 'x', 'critical'), f('a', 'z', 'warning', 'pvc-pending')]],
+        ['b', [], { status: 'partial' }],
+        ['b', [f('b', 'y', 'info')]],
+        ['a', [f('a', 'y', 'critical'), f('a', 'x', 'critical')]],
+      ]
+      let t = 0
+      for (const [c, fs, o] of steps) await store.recordScan(scanOf(c, fs, at(t++), o ?? {}))
+      await store.createSilence(
+        { matchers: { cluster: 'a' }, owner: 'o', reason: 'r', createdBy: 'me', expiresAt: at(100) },
+        at(t),
+      )
+      const expected = new Map<string, { open: number; silenced: number }>()
+      for (const x of (await store.listFindings({ state: 'open' }, undefined, { limit: 1000 })).items) {
+        const k = `${x.severity}/${x.detector}`
+        const e = expected.get(k) ?? { open: 0, silenced: 0 }
+        if (x.silencedUntil && x.silencedUntil > at(t)) e.silenced++
+        else e.open++
+        expected.set(k, e)
+      }
+      const counts = await store.openFindingsBySeverityAndDetector(at(t))
+      expect(
+        new Map(counts.map((c) => [`${c.severity}/${c.detector}`, { open: c.open, silenced: c.silenced }])),
+      ).toEqual(expected)
+      expect(counts.reduce((n, c) => n + c.silenced, 0)).toBe(2)
+    })
+
+    it('writes concurrent scans of one cluster in the order they were submitted', async () => {
+      const { store } = await fresh()
+      const [r1, r2, r3] = await Promise.all([
+        store.recordScan(scanOf('c1', [finding('c1', 'web'), finding('c1', 'api')], at(0))),
+        store.recordScan(scanOf('c1', [finding('c1', 'api')], at(1))),
+        store.recordScan(scanOf('c1', [finding('c1', 'api'), finding('c1', 'web')], at(2))),
+      ])
+      expect([r1?.newFindings, r2?.resolvedFindings, r3?.reopened]).toEqual([2, 1, 1])
+      expect((await store.getFinding('container-crashloop|c1|web'))?.reopenCount).toBe(1)
+      expect(new Set([r1?.scanId, r2?.scanId, r3?.scanId]).size).toBe(3)
+    })
+
+    it('counts page totals up to a limit, and says when the total is a lower bound', async () => {
+      const { store } = await fresh()
+      await store.recordScan(
+        scanOf(
+          'c1',
+          Array.from({ length: 30 }, (_, i) => finding('c1', `w${i}`)),
+          at(0),
+        ),
+      )
+      expect(await store.listFindings({}, undefined, { limit: 5, countLimit: 10 })).toMatchObject({
+        total: 10,
+        totalExact: false,
+      })
+      expect(await store.listFindings({}, undefined, { limit: 5 })).toMatchObject({
+        total: 30,
+        totalExact: true,
+      })
+      const inc = await store.listIncidents({}, { limit: 20, countLimit: 25 })
+      expect(inc).toMatchObject({ total: 25, totalExact: false, nextCursor: '20' })
+      expect(await store.listIncidents({}, { limit: 20, offset: 20 })).toMatchObject({
+        total: 30,
+        totalExact: true,
+        nextCursor: null,
+      })
+    })
+
+    it('never lets a finding of one cluster take over another cluster’s fingerprint', async () => {
+      const { store } = await fresh()
+      await store.recordScan(scanOf('c1', [finding('c1', 'web', { fingerprint: 'same' })], at(0)))
+      await store.recordScan(
+        scanOf('c2', [finding('c2', 'web', { fingerprint: 'same', message: 'intruder' })], at(1)),
+      )
+      expect(await store.getFinding('same')).toMatchObject({ cluster: 'c1', message: 'web is failing' })
+    })
+
     it('acknowledges and snoozes findings, and refuses unknown ones', async () => {
       const { store } = await fresh()
       await store.recordScan(scanOf('c1', [finding('c1', 'web'), finding('c1', 'api')], at(0)))

@@ -213,13 +213,18 @@ export interface PageRequest {
   limit: number
   offset?: number
   cursor?: string | null
+  /** Count at most this many matching rows for `total` (default 10,000). */
+  countLimit?: number
 }
 
 /** A page of results with the total matching the filter. */
 export interface Page<T> {
   items: T[]
+  /** Rows matching the filter, counted up to the page's count limit. */
   total: number
-  /** Pass as `cursor` for the next page; null on the last page. */
+  /** False when more rows match than were counted: `total` is then a lower bound ("10,000+"). */
+  totalExact: boolean
+  /** Pass as `cursor` for the next page (findings) or as `offset` (incidents); null on the last page. */
   nextCursor: string | null
 }
 
@@ -273,7 +278,10 @@ export interface Store extends OutboxStore {
     page?: PageRequest,
   ): Promise<Page<StoredFinding>>
   getFinding(fingerprint: string): Promise<StoredFinding | null>
-  listIncidents(filter?: IncidentFilter, page?: { limit: number; offset?: number }): Promise<Page<Incident>>
+  listIncidents(
+    filter?: IncidentFilter,
+    page?: { limit: number; offset?: number; countLimit?: number },
+  ): Promise<Page<Incident>>
   getIncident(id: string, opts?: { memberLimit?: number }): Promise<IncidentDetail | null>
   /** Records that the incident was notified (for resend intervals). */
   markIncidentNotified(id: string, at: Date): Promise<void>

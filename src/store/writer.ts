@@ -14,6 +14,11 @@ export interface WriterOptions {
   maxScans?: number
   /** Most findings per transaction, unless one scan alone has more (default 20,000). */
   maxFindings?: number
+  /**
+   * Transactions at once (default: 2 on PostgreSQL, so the server writes one batch while the
+   * next is prepared; 1 on SQLite, which has one writer).
+   */
+  concurrency?: number
 }
 
 // Deadlock (a writer in another process took keys in another order) and serialisation failures
@@ -41,8 +46,11 @@ async function withRetry<T>(f: () => Promise<T>, attempts = 4): Promise<T> {
 export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
   const maxScans = opts.maxScans ?? 256
   const maxFindings = opts.maxFindings ?? 20_000
+  const concurrency = opts.concurrency ?? (ctx.dialect === 'postgres' ? 2 : 1)
   const queue: Pending[] = []
-  let running: Promise<void> | null = null
+  // Clusters in a running batch: their next scans wait, so a cluster's scans are written in order.
+  const inFlight = new Set<string>()
+  const running = new Set<Promise<void>>()
 
   function take(): Pending[] {
     const batch: Pending[] = []
@@ -53,7 +61,7 @@ export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
       const p = queue[i] as Pending
       const fits = batch.length === 0 || findings + p.scan.reported.size <= maxFindings
       // A cluster's scans keep their order: a later one waits for the next batch.
-      if (names.has(p.scan.name) || blocked.has(p.scan.name) || !fits) {
+      if (names.has(p.scan.name) || blocked.has(p.scan.name) || inFlight.has(p.scan.name) || !fits) {
         blocked.add(p.scan.name)
         i++
         continue
@@ -66,8 +74,7 @@ export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
     return batch
   }
 
-  async function step(): Promise<void> {
-    const batch = take()
+  async function step(batch: Pending[]): Promise<void> {
     try {
       const results = await withRetry(() =>
         recordScans(
@@ -91,15 +98,17 @@ export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
   }
 
   function kick(): void {
-    if (running) return
-    running = (async () => {
-      try {
-        while (queue.length > 0) await step()
-      } finally {
-        running = null
-        if (queue.length > 0) kick()
-      }
-    })()
+    while (running.size < concurrency && queue.length > 0) {
+      const batch = take()
+      if (batch.length === 0) return
+      for (const b of batch) inFlight.add(b.scan.name)
+      const run: Promise<void> = step(batch).finally(() => {
+        for (const b of batch) inFlight.delete(b.scan.name)
+        running.delete(run)
+        kick()
+      })
+      running.add(run)
+    }
   }
 
   return {
@@ -118,7 +127,7 @@ export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
     },
     /** Resolves when everything submitted so far is written (or failed). */
     async drain(): Promise<void> {
-      while (running) await running
+      while (running.size > 0) await Promise.all(running)
     },
   }
 }
