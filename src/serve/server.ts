@@ -297,6 +297,7 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
         return {
           items: page.items.map((f) => findingDto(f, at)),
           total: page.total,
+          totalExact: page.totalExact,
           nextCursor: page.nextCursor,
         }
       },
@@ -388,7 +389,8 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
         return {
           items: page.items.map(incidentDto),
           total: page.total,
-          nextCursor: offset + page.items.length < page.total ? String(offset + page.items.length) : null,
+          totalExact: page.totalExact,
+          nextCursor: page.nextCursor,
         }
       },
     },

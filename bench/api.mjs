@@ -1,0 +1,195 @@
+/* global fetch */
+// Benchmark: the HTTP API of `kubedac serve` at fleet scale. Fills a store with a synthetic fleet
+// (default 10,000 clusters × 50 findings = 500,000 findings) and measures the p95 latency of the
+// dashboard's common requests over real HTTP (loopback, keep-alive), through the same fastify
+// server, validation, serialisation and store queries that `kubedac serve` runs.
+//
+//   npm run bench:api -- [--clusters 10000] [--per 50] [--runs 200] [--postgres postgres://127.0.0.1:5432/test]
+//
+// Other benches can measure their own store over HTTP: import { measureApi } from './api.mjs'.
+// Ends with: RESULT api_p95_ms=<n> (the slowest request's p95) requests=<n>
+import { hash } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const dist = resolve(here, '../dist')
+
+function p95(xs) {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]
+}
+
+/**
+ * Serves `store` on 127.0.0.1 (a free port) and measures the p95 of the dashboard's requests.
+ * `pick` gives random values for the filters: { cluster(), namespace(), team(), detector() }.
+ * Returns { cases: {name: p95 ms}, worst, requests }.
+ */
+export async function measureApi(store, pick, { runs = 200, log = console.log } = {}) {
+  const { createServer } = await import(join(dist, 'serve/server.js'))
+  const { createMetrics } = await import(join(dist, 'serve/metrics.js'))
+  const { loadBuiltinDetectors } = await import(join(dist, 'detect/registry.js'))
+  const { detectorCatalog } = await import(join(dist, 'serve/dto.js'))
+  const all = await loadBuiltinDetectors()
+  const catalog = detectorCatalog(all, new Map(all.map((d) => [d.meta.id, d.meta.severity])))
+  const metrics = createMetrics({
+    store,
+    detectors: catalog.map((d) => d.id),
+    receivers: [],
+    processMetrics: false,
+  })
+  const app = createServer({ store, detectors: catalog, metrics })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const base = `http://127.0.0.1:${app.server.address().port}`
+  const fp = (await store.listFindings({}, undefined, { limit: 1 })).items[0]?.fingerprint
+  const cases = {
+    'healthz (the HTTP round trip alone)': () => `/healthz`,
+    'findings: open critical, not silenced, page 1': () =>
+      `/api/v1/findings?state=open&severity=critical&silenced=false&limit=50`,
+    'findings: one cluster': () => `/api/v1/findings?cluster=${pick.cluster()}&limit=50`,
+    'findings: one detector, open': () => `/api/v1/findings?detector=${pick.detector()}&state=open&limit=50`,
+    'findings: one namespace, open': () =>
+      `/api/v1/findings?namespace=${pick.namespace()}&state=open&limit=50`,
+    'findings: cluster label team, open warning': () =>
+      `/api/v1/findings?labels=team=${pick.team()}&state=open&severity=warning&limit=50`,
+    'findings: next page (cursor)': async () => {
+      const r = await (await fetch(`${base}/api/v1/findings?state=open&limit=50`)).json()
+      return `/api/v1/findings?state=open&limit=50&cursor=${encodeURIComponent(r.nextCursor)}`
+    },
+    'finding by fingerprint': () => `/api/v1/findings/${fp}`,
+    'incidents: open, page 1': () => `/api/v1/incidents?state=open&limit=50`,
+    'cluster with counts': () => `/api/v1/clusters/${pick.cluster()}`,
+    'clusters: label selector': () => `/api/v1/clusters?labels=team=${pick.team()}`,
+    'scans of a cluster': () => `/api/v1/scans?cluster=${pick.cluster()}&limit=20`,
+    'metrics scrape': () => `/metrics`,
+  }
+  const out = {}
+  let requests = 0
+  try {
+    for (const [name, url] of Object.entries(cases)) {
+      const times = []
+      for (let i = -5; i < runs; i++) {
+        const path = await url()
+        const t0 = performance.now()
+        const r = await fetch(base + path)
+        await r.arrayBuffer()
+        const ms = performance.now() - t0
+        if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status}`)
+        requests++
+        if (i >= 0) times.push(ms) // the first few warm up
+      }
+      out[name] = p95(times)
+      log(`  p95 ${out[name].toFixed(1).padStart(7)} ms  ${name}`)
+    }
+  } finally {
+    await app.close()
+  }
+  return { cases: out, worst: Math.max(...Object.values(out)), requests }
+}
+
+// --- standalone run ---------------------------------------------------------------------------
+
+const DETECTORS = [
+  ['container-crashloop', 'critical', 'workload', 'Deployment', 'apps/v1'],
+  ['image-pull-failure', 'critical', 'workload', 'Deployment', 'apps/v1'],
+  ['node-not-ready', 'critical', 'node', 'Node', 'v1'],
+  ['pvc-pending', 'warning', 'storage', 'PersistentVolumeClaim', 'v1'],
+  ['pdb-missing', 'warning', 'reliability', 'Deployment', 'apps/v1'],
+  ['service-no-endpoints', 'warning', 'networking', 'Service', 'v1'],
+  ['node-version-skew', 'warning', 'node', 'Node', 'v1'],
+  ['run-as-root', 'info', 'security', 'Deployment', 'apps/v1'],
+  ['liveness-probe-missing', 'info', 'reliability', 'Deployment', 'apps/v1'],
+  ['configmap-unused', 'info', 'hygiene', 'ConfigMap', 'v1'],
+]
+
+async function main() {
+  const args = process.argv.slice(2)
+  const flag = (name, def) => {
+    const i = args.indexOf(`--${name}`)
+    return i >= 0 ? args[i + 1] : def
+  }
+  const CLUSTERS = Number(flag('clusters', 10_000))
+  const PER = Number(flag('per', 50))
+  const RUNS = Number(flag('runs', 200))
+  const PG = flag('postgres', '')
+  const { openStore, dropPostgresSchema } = await import(join(dist, 'store/index.js'))
+
+  let seed = 7
+  const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648), seed / 2_147_483_648)
+  const pickOf = (xs) => xs[Math.floor(rnd() * xs.length)]
+  const NAMESPACES = Array.from({ length: 40 }, (_, i) => `ns-${i}`)
+  const TEAMS = Array.from({ length: 20 }, (_, i) => `team-${i}`)
+  const names = Array.from({ length: CLUSTERS }, (_, c) => `c-${String(c).padStart(5, '0')}`)
+  const input = (c) => {
+    const name = names[c]
+    const findings = []
+    for (let i = 0; i < PER; i++) {
+      const [detector, severity, category, kind, apiVersion] = pickOf(DETECTORS)
+      const ns = kind === 'Node' ? undefined : pickOf(NAMESPACES)
+      const obj = `${kind.toLowerCase()}-${i}`
+      findings.push({
+        detector,
+        title: detector,
+        severity,
+        category,
+        cluster: name,
+        object: { apiVersion, kind, ...(ns ? { namespace: ns } : {}), name: obj },
+        messageId: 'default',
+        message: `${kind} ${obj}: ${detector} (${Math.floor(rnd() * 100)} times)`,
+        evidence: { n: Math.floor(rnd() * 100) },
+        remediation: 'See the runbook.',
+        runbook: `docs/detectors/${detector}.md`,
+        fingerprint: hash('sha256', `${detector}\0${name}\0${kind}\0${ns ?? ''}\0${obj}`).slice(0, 32),
+        cause: `${kind}/${ns ?? ''}/${obj}`,
+        objectLabels: { app: obj },
+      })
+    }
+    const labels = { team: TEAMS[c % TEAMS.length], env: ['prod', 'staging', 'dev'][c % 3] }
+    return {
+      cluster: { name, source: `context ${name}`, labels },
+      result: { name, source: `context ${name}`, status: 'scanned', objects: 1000, skipped: [], errors: [] },
+      findings,
+      detectorsRan: DETECTORS.map((d) => d[0]),
+      now: new Date(Date.UTC(2026, 0, 1) + c * 1000),
+    }
+  }
+  const fill = async (store) => {
+    const t0 = performance.now()
+    let next = 0
+    const worker = async () => {
+      while (next < CLUSTERS) await store.recordScan(input(next++))
+    }
+    await Promise.all(Array.from({ length: 64 }, worker))
+    return (performance.now() - t0) / 1000
+  }
+  const pick = {
+    cluster: () => pickOf(names),
+    namespace: () => pickOf(NAMESPACES),
+    team: () => pickOf(TEAMS),
+    detector: () => pickOf(DETECTORS)[0],
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'kubedac-bench-api-'))
+  let schema
+  let store
+  try {
+    if (PG) {
+      schema = `kdac_bench_api_${process.pid}_${Date.now()}`
+      store = await openStore({ url: PG, schema })
+    } else store = await openStore({ file: join(dir, 'api.db') })
+    const s = await fill(store)
+    console.log(
+      `${store.dialect}: ${CLUSTERS * PER} findings from ${CLUSTERS} clusters recorded in ${s.toFixed(1)} s`,
+    )
+    console.log(`HTTP p95 over ${RUNS} requests each (127.0.0.1, keep-alive):`)
+    const r = await measureApi(store, pick, { runs: RUNS })
+    console.log(`RESULT api_p95_ms=${r.worst.toFixed(1)} requests=${r.requests}`)
+  } finally {
+    await store?.close()
+    if (schema) await dropPostgresSchema(PG, schema)
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main()
