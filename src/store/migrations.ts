@@ -92,7 +92,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         // The dashboard's queries: by cluster (also the per-scan preload), by state+severity in
         // last-seen order, by detector, by namespace; the fleet roll-up by detector+fleet key.
         // Each index costs every insert, so there is no other.
-        await db.schema.createIndex('findings_cluster').on('findings').columns(['cluster', 'state']).execute()
+        await db.schema
+          .createIndex('findings_cluster')
+          .on('findings')
+          .columns(['cluster', 'state', 'rank'])
+          .execute()
         await db.schema
           .createIndex('findings_state_rank_seen')
           .on('findings')
@@ -119,7 +123,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema
           .createIndex('findings_silenced')
           .on('findings')
-          .columns(['silenced_until', 'detector', 'rank'])
+          .columns(['silenced_until', 'state', 'detector', 'rank'])
           .where(sql.ref('silenced_until'), 'is not', null)
           .execute()
         await db.schema

@@ -13,7 +13,7 @@ import { outboxStore } from './outbox-store.js'
 import { queries } from './queries.js'
 import type { Database } from './schema.js'
 import { silenceStore } from './silences.js'
-import { scanWriter } from './writer.js'
+import { optimize, scanWriter } from './writer.js'
 import type { WriterOptions } from './writer.js'
 import type { Store } from './types.js'
 
@@ -80,6 +80,8 @@ function openSqlite(file: string): Kysely<Database> {
     raw.pragma('synchronous = NORMAL')
     raw.pragma('cache_size = -65536')
     raw.pragma('wal_autocheckpoint = 10000')
+    // ANALYZE reads a sample of each index, so keeping the planner's statistics fresh stays cheap.
+    raw.pragma('analysis_limit = 1000')
   } catch (e) {
     throw new KubedacError('KDAC_E_STORE_OPEN', `SQLite file ${file}: ${errorMessage(e)}`, { cause: e })
   }
@@ -236,6 +238,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     ...q,
     ...silences,
     ...outbox,
+    optimize: () => optimize(ctx),
     async ping() {
       try {
         await sql`select 1`.execute(db)

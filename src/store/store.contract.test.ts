@@ -195,6 +195,8 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       const third = (await fresh(id)).store
       expect((await third.listClusters()).map((c) => c.name)).toEqual(['c1'])
       expect(await third.ping()).toBe(true)
+      await third.optimize()
+      expect((await third.listFindings({ cluster: 'c1' })).total).toBe(1)
     })
 
     it('keeps a finding open across scans: first/last seen, occurrences, refreshed message, severity and evidence', async () => {

@@ -308,6 +308,11 @@ export interface Store extends OutboxStore {
   replaceFileSilences(list: SilenceInput[], now: Date): Promise<SilenceSync>
   openFindingsBySeverityAndDetector(now?: Date): Promise<OpenFindingCount[]>
   lastScans(): Promise<LastScan[]>
+  /**
+   * Refreshes the query planner's statistics. SQLite's are refreshed as findings grow; on
+   * PostgreSQL without autovacuum call this periodically (kubedac serve does) and after a big load.
+   */
+  optimize(): Promise<void>
   /** Whether the database answers (for /readyz). */
   ping(): Promise<boolean>
   close(): Promise<void>

@@ -1,6 +1,18 @@
+import { sql } from 'kysely'
 import { prepareScan, recordScans } from './lifecycle.js'
 import type { PreparedScan, StoreContext } from './lifecycle.js'
 import type { RecordScanInput, RecordScanResult } from './types.js'
+
+/** Tables whose statistics the query planner relies on. */
+const ANALYZED = ['findings', 'incidents', 'clusters', 'cluster_labels', 'scans'] as const
+
+/**
+ * Refreshes the query planner's statistics (ANALYZE, the same statement on both dialects; SQLite
+ * samples, see analysis_limit). Without them both planners guess, and guess badly on big tables.
+ */
+export async function optimize(ctx: StoreContext): Promise<void> {
+  for (const t of ANALYZED) await sql`analyze ${sql.table(t)}`.execute(ctx.db)
+}
 
 interface Pending {
   scan: PreparedScan
@@ -51,6 +63,10 @@ export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
   // Clusters in a running batch: their next scans wait, so a cluster's scans are written in order.
   const inFlight = new Set<string>()
   const running = new Set<Promise<void>>()
+  // SQLite has no background analyser: refresh statistics each time the findings written since
+  // the last refresh double (PostgreSQL's autovacuum does it there, or the caller's optimize()).
+  let written = 0
+  let nextAnalyze = 20_000
 
   function take(): Pending[] {
     const batch: Pending[] = []
@@ -83,6 +99,12 @@ export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
         ),
       )
       batch.forEach((b, i) => b.resolve(results[i] as RecordScanResult))
+      written += batch.reduce((n, b) => n + b.scan.reported.size, 0)
+      if (ctx.dialect === 'sqlite' && written >= nextAnalyze) {
+        nextAnalyze = written * 2
+        // Statistics only steer plans: a failure here must not fail the scans already written.
+        await optimize(ctx).catch(() => {})
+      }
     } catch (e) {
       if (batch.length === 1) {
         batch[0]?.reject(e)
