@@ -74,7 +74,7 @@ async function scanChild() {
   const { loadRegistry } = await import(join(dist, 'cli/context.js'))
   const { kubeTargets } = await import(join(dist, 'collect/kubeconfig.js'))
   const { createKubernetesCollector } = await import(join(dist, 'collect/kubernetes.js'))
-  const { scan, defaultConcurrency } = await import(join(dist, 'pipeline.js'))
+  const { scan, defaultConcurrency, collectCluster } = await import(join(dist, 'pipeline.js'))
   const { renderReport } = await import(join(dist, 'report/index.js'))
   const reg = await loadRegistry({})
   const kindConcurrency = flag('kind-concurrency')
@@ -89,13 +89,20 @@ async function scanChild() {
   const { targets, errors } = kubeTargets({ kubeconfig: flag('kubeconfig'), allContexts: true })
   const t1 = performance.now()
   const concurrency = num('concurrency', 0) || defaultConcurrency(targets)
-  const report = await scan({
-    targets,
-    detectors: reg.enabled,
-    collectors,
-    concurrency,
-    inputErrors: errors,
-  })
+  // --detectors none|warning: the collection alone (snapshots built, no detection), or without the
+  // hygiene (info) detectors, to see where the time goes.
+  const only = flag('detectors', 'all')
+  const detectors = reg.enabled.filter((d) => (only === 'warning' ? d.severity !== 'info' : true))
+  const report =
+    only === 'none'
+      ? await collectOnly(targets, collectors, detectors, concurrency, collectCluster)
+      : await scan({
+          targets,
+          detectors,
+          collectors,
+          concurrency,
+          inputErrors: errors,
+        })
   const t2 = performance.now()
   let rendered = 0
   if (!has('no-render')) rendered = renderReport('json', report, { detectors: new Map() }).length
@@ -122,6 +129,23 @@ async function scanChild() {
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
     }) + '\n',
   )
+}
+
+/** Collection and snapshots only, with the scan's concurrency: a report without findings. */
+async function collectOnly(targets, collectors, detectors, concurrency, collectCluster) {
+  const { statusOf } = await import(join(dist, 'pipeline.js'))
+  const clusters = []
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, targets.length) }, async () => {
+      while (next < targets.length) {
+        const t = targets[next++]
+        const { snapshot, errors } = await collectCluster(t, collectors, detectors)
+        clusters.push({ name: t.name, status: statusOf(errors), objects: snapshot.size, errors })
+      }
+    }),
+  )
+  return { clusters, findings: [], errors: clusters.flatMap((c) => c.errors) }
 }
 
 /** The floor: the scanner's requests, bare (fetch, gunzip, JSON.parse), with the same concurrency. */

@@ -216,3 +216,21 @@ describe('gentleness', () => {
     expect(got.snapshot.list('v1/Pod')).toHaveLength(1_700)
   })
 })
+
+describe('memory', () => {
+  it('shares equal subtrees between neighbours without changing any finding', async () => {
+    const targets = await fleet({ clusters: 2, nodes: 4, pods: 300, problems: 0.2 })
+    const run = (shareSiblings: boolean) =>
+      scan({
+        targets,
+        detectors,
+        collectors: [collector({ shareSiblings })],
+        concurrency: 2,
+        now: new Date(0),
+      })
+    const [shared, plain] = await Promise.all([run(true), run(false)])
+    expect(shared.findings.length).toBeGreaterThan(100)
+    expect(shared.findings).toEqual(plain.findings)
+    expect(shared.clusters).toEqual(plain.clusters)
+  })
+})

@@ -17,6 +17,7 @@ import {
   type LiveCluster,
 } from './define.js'
 import { ListStreamParser, parseJson, type ListEnvelope } from './json-list.js'
+import { shareWith } from './share.js'
 import { kubeConfigFor, loadKubeConfig } from './kubeconfig.js'
 
 /** Tuning of the live-cluster collector. */
@@ -35,6 +36,11 @@ export interface KubernetesCollectorOptions {
   pageSize?: number
   /** Kinds listed at once per cluster; default 4. */
   concurrency?: number
+  /**
+   * Share subtrees equal to the previous item's in a list (siblings of one ReplicaSet), so the
+   * snapshot of a big cluster holds far less memory; default true.
+   */
+  shareSiblings?: boolean
 }
 
 /** A kind the API server serves, from discovery. */
@@ -720,6 +726,7 @@ export async function discoverCluster(
     maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
     pageSize: options.pageSize ?? 500,
     concurrency: Math.max(1, options.concurrency ?? 4),
+    shareSiblings: options.shareSiblings ?? true,
   }
   const signal =
     options.deadlineMs === undefined ? new AbortController().signal : AbortSignal.timeout(options.deadlineMs)
@@ -757,6 +764,7 @@ export function createKubernetesCollector(options: KubernetesCollectorOptions = 
     maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
     pageSize: options.pageSize ?? 500,
     concurrency: Math.max(1, options.concurrency ?? 4),
+    shareSiblings: options.shareSiblings ?? true,
   }
   return defineCollector({
     meta: {
@@ -865,7 +873,7 @@ async function listAll(
         continue
       }
       try {
-        await listKind(api, conn, s, ctx, opts.pageSize)
+        await listKind(api, conn, s, ctx, opts)
         for (const k of wanted.get(gk)?.keys ?? []) sink.collected(k)
       } catch (e) {
         if (e instanceof HttpError && e.status === 404) continue // removed since discovery
@@ -892,19 +900,23 @@ async function listKind(
   conn: Connection,
   s: ServedKind,
   ctx: CollectContext,
-  pageSize: number,
+  opts: Required<Omit<KubernetesCollectorOptions, 'deadlineMs'>>,
 ): Promise<void> {
+  const pageSize = opts.pageSize
   const apiVersion = s.group ? `${s.group}/${s.version}` : 'v1'
   const path = s.group ? `/apis/${s.group}/${s.version}/${s.resource}` : `/api/v1/${s.resource}`
   const source = conn.server + path
   const warningsOnly = s.kind === 'Event' && (s.group === '' || s.group === 'events.k8s.io')
+  const share = opts.shareSiblings
   const gk = s.group ? `${s.group}/${s.kind}` : s.kind
   const keepManagedFields = ctx.managedFieldsKinds ? ctx.managedFieldsKinds.has(gk) : ctx.keepManagedFields
   const sink = ctx.sink
   const kind = s.kind
+  let prev: unknown
   const onItem = (raw: unknown) => {
     if (!raw || typeof raw !== 'object') return
-    const item = raw as KubeObject
+    const item = (share && prev ? shareWith(raw, prev) : raw) as KubeObject
+    prev = item
     if (!item.apiVersion) item.apiVersion = apiVersion
     if (!item.kind) item.kind = kind
     // managedFields come last in metadata: deleting the last property keeps the object's fast shape.
