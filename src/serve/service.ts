@@ -198,7 +198,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       return
     }
     for (const e of inv.errors) log.warn('inventory error', { source: e.source, error: e.message })
-    const queue = [...inv.targets]
+    // One scan at a time per cluster: a name the inventory gives twice is scanned once.
+    const byName = new Map<string, ClusterTarget>()
+    for (const t of inv.targets)
+      if (byName.has(t.name))
+        log.warn('cluster named twice in the inventory; scanning the first', {
+          cluster: t.name,
+          source: t.source,
+        })
+      else byName.set(t.name, t)
+    const queue = [...byName.values()]
     const workers = Array.from(
       { length: Math.max(1, Math.min(opts.concurrency ?? 2, queue.length)) },
       async () => {
@@ -211,7 +220,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     } catch (e) {
       log.error('notification sweep failed (retried next round)', { error: errorMessage(e) })
     }
-    log.info('round finished', { clusters: inv.targets.length, seconds: (Date.now() - started) / 1000 })
+    log.info('round finished', { clusters: byName.size, seconds: (Date.now() - started) / 1000 })
   }
 
   let stopping = false

@@ -24,6 +24,11 @@ export function serveCommand(): Command {
     .option('--all-contexts', 'scan every context of the kubeconfig')
     .option('--fleet <file>', 'scan the clusters of a fleet file (fleet.yaml, with labels for routing)')
     .option('--cluster <name>', 'name the cluster (all inputs become one cluster)')
+    .option('--in-cluster', "scan the pod's own cluster with its service account (default in a pod)")
+    .option('--capi-kubeconfig <path>', 'scan the workload clusters of this Cluster API management cluster')
+    .option('--capi-context <name>', 'the management cluster context (default: the current one)')
+    .option('--capi-namespace <ns>', 'only Cluster API clusters in this namespace')
+    .option('--capi-in-cluster', "the management cluster is the pod's own cluster")
     .option('--database <file>', 'SQLite database file', './kubedac.db')
     .addOption(
       new Option('--database-url <url>', 'PostgreSQL URL (postgres://…) instead of SQLite').env(
