@@ -32,6 +32,11 @@ export interface ScanOptions {
   now?: Date
   /** Clusters scanned at once; memory grows with this, not with the fleet. */
   concurrency?: number
+  /**
+   * Objects the clusters in flight may hold together (estimated from the clusters already done):
+   * fewer clusters run at once when big ones are met; default {@link DEFAULT_OBJECT_BUDGET}.
+   */
+  objectBudget?: number
   /** Errors met before any cluster was scanned (unreadable inputs), carried into the report. */
   inputErrors?: ScanError[]
   /** Called after each cluster, for progress bars. */
@@ -190,15 +195,62 @@ export function defaultConcurrency(targets: readonly ClusterTarget[]): number {
 /** Live clusters scanned at once by default. */
 export const LIVE_CONCURRENCY = 128
 
+/** Objects the clusters in flight may hold together, by default (about 0.5–1 GiB of snapshots). */
+export const DEFAULT_OBJECT_BUDGET = 250_000
+
+/** Clusters started before the first one is done and their size is known. */
+const SLOW_START = 8
+
+/**
+ * Admits clusters up to the concurrency while their expected size fits the object budget: the size
+ * expected is the 90th percentile of the last 64 clusters done (at most {@link SLOW_START} run
+ * before the first is done). One cluster always runs, however big.
+ */
+function admission(concurrency: number, budget: number) {
+  const recent: number[] = []
+  let running = 0
+  let waiting: (() => void)[] = []
+  const expected = () => {
+    const sorted = [...recent].sort((a, b) => a - b)
+    return Math.max(1, sorted[Math.floor(sorted.length * 0.9)] ?? 1)
+  }
+  const mayStart = () =>
+    running === 0 ||
+    (running < concurrency &&
+      (recent.length === 0 ? running < SLOW_START : (running + 1) * expected() <= budget))
+  return {
+    async enter(): Promise<void> {
+      while (!mayStart()) await new Promise<void>((resolve) => waiting.push(resolve))
+      running++
+    },
+    /** A cluster is done (`objects`: its size) or was not started after all (`undefined`). */
+    leave(objects: number | undefined): void {
+      running--
+      if (objects !== undefined) recent.push(objects)
+      if (recent.length > 64) recent.shift()
+      const wake = waiting
+      waiting = []
+      for (const w of wake) w()
+    },
+  }
+}
+
 /** Scans every target, a few at a time, and builds the report. One cluster's failure never stops the others. */
 export async function scan(opts: ScanOptions): Promise<Report> {
   const clusters: ClusterResult[] = new Array(opts.targets.length)
   const findings: Finding[] = []
   const total = opts.targets.length
+  const n = Math.max(1, Math.min(opts.concurrency ?? 1, total))
+  const gate = admission(n, opts.objectBudget ?? DEFAULT_OBJECT_BUDGET)
   let next = 0
   let done = 0
   const worker = async () => {
     while (next < total) {
+      await gate.enter()
+      if (next >= total) {
+        gate.leave(undefined)
+        break
+      }
       const i = next++
       const target = opts.targets[i]!
       let res: { cluster: ClusterResult; findings: Finding[] }
@@ -217,12 +269,12 @@ export async function scan(opts: ScanOptions): Promise<Report> {
           findings: [],
         }
       }
+      gate.leave(res.cluster.objects)
       clusters[i] = res.cluster
       for (const f of res.findings) findings.push(f)
       opts.onCluster?.(res.cluster, ++done, total)
     }
   }
-  const n = Math.max(1, Math.min(opts.concurrency ?? 1, total))
   await Promise.all(Array.from({ length: n }, worker))
   findings.sort(compareFindings)
   const errors = [...(opts.inputErrors ?? []), ...clusters.flatMap((c) => c.errors)]

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
 import { KubedacError } from '../../core/errors.js'
 import { SEVERITIES, severityRank, type Report, type Severity } from '../../core/types.js'
-import { scan } from '../../pipeline.js'
+import { defaultConcurrency, scan } from '../../pipeline.js'
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/index.js'
 import { renderJsonWithSilences, silencedSummary } from '../../silences/apply.js'
 import { scanSilencer } from '../../silences/scan.js'
@@ -75,7 +75,11 @@ export function scanCommand(): Command {
     )
     .option('--silences-max-days <days>', 'refuse silences that end further ahead than this (default 90)')
     .option('--now <time>', "judge time-based rules at this instant (default: the dump's newest timestamp)")
-    .option('--concurrency <n>', 'clusters scanned at once', (v) => Number.parseInt(v, 10), 2)
+    .option(
+      '--concurrency <n>',
+      'clusters scanned at once (default: 128 for live clusters, fewer when they are big; 2 for files)',
+      (v) => Number.parseInt(v, 10),
+    )
     .option('--no-color', 'no colour in table output')
     .option('--progress', 'progress bar and summary on stderr even when it is not a terminal')
     .option('--no-progress', 'no progress bar or summary (default: shown when stderr is a terminal)')
@@ -94,7 +98,7 @@ Exit codes: 0 no finding at or above --fail-on (or --fail-on none); 1 some; 2 us
     )
     .action(async (inputs: string[], o, command: Command) => {
       const now = parseNow(o.now)
-      if (!Number.isInteger(o.concurrency) || o.concurrency < 1)
+      if (o.concurrency !== undefined && (!Number.isInteger(o.concurrency) || o.concurrency < 1))
         throw new KubedacError('KDAC_E_USAGE', '--concurrency must be a whole number of at least 1')
       const reg = await loadRegistry(o)
       const silencer = await scanSilencer(o, reg.config, now)
@@ -109,7 +113,7 @@ Exit codes: 0 no finding at or above --fail-on (or --fail-on none); 1 some; 2 us
         detectors: reg.enabled,
         collectors: reg.collectors,
         config: reg.config,
-        concurrency: o.concurrency,
+        concurrency: o.concurrency ?? defaultConcurrency(targets),
         inputErrors: [...reg.errors, ...inputErrors],
         ...(now ? { now } : {}),
         onCluster: (c, done) => progress.cluster(c, done),
