@@ -47,6 +47,7 @@ export async function measureApi(store, pick, { runs = 200, budgetMs = 60_000, l
   const fp = (await store.listFindings({}, undefined, { limit: 1 })).items[0]?.fingerprint
   const cases = {
     'healthz (the HTTP round trip alone)': () => `/healthz`,
+    'findings: open, newest first, page 1': () => `/api/v1/findings?state=open&limit=50`,
     'findings: open critical, not silenced, page 1': () =>
       `/api/v1/findings?state=open&severity=critical&silenced=false&limit=50`,
     'findings: one cluster': () => `/api/v1/findings?cluster=${pick.cluster()}&limit=50`,
