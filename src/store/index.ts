@@ -2,7 +2,6 @@
 export { openStore, isPostgresUrl, redactUrl, dropPostgresSchema } from './open.js'
 export type { OpenStoreOptions } from './open.js'
 export type * from './types.js'
-export type { NotificationEvent, OutboxInput, OutboxMessage, OutboxStore } from './outbox.js'
 export { NOTIFICATION_EVENTS } from './outbox.js'
 export { silenceMatches } from './silencing.js'
 export type { SilenceTarget } from './silencing.js'

@@ -581,6 +581,24 @@ export async function recordScans(ctx: StoreContext, scans: PreparedScan[]): Pro
       for (const r of rows) scanIds.set(r.cluster, num(r.id))
     }
     for (const p of plans) p.result.scanId = scanIds.get(p.scan.name) as number
+    // Each cluster's last scan id, by the same multi-row upsert (the rows exist: no insert happens).
+    for (const chunk of chunks(byName, 10, ctx.paramLimit, 500))
+      await trx
+        .insertInto('clusters')
+        .values(
+          chunk.map((s) => ({
+            name: s.name,
+            source: s.input.cluster.source,
+            labels: s.labelsJson,
+            first_seen: s.now,
+            scans: 1,
+            last_scan_id: scanIds.get(s.name) as number,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet((eb) => ({ last_scan_id: eb.ref('excluded.last_scan_id') })),
+        )
+        .execute()
 
     await insertRows(
       ctx,

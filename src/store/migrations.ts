@@ -27,6 +27,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('first_seen', 'bigint', (c) => c.notNull())
           .addColumn('scans', 'integer', (c) => c.notNull())
           .addColumn('last_scan_at', 'bigint')
+          .addColumn('last_scan_id', 'bigint')
           .addColumn('last_status', 'text')
           .addColumn('last_error', 'text')
           .execute()

@@ -94,7 +94,7 @@ function decodeCursor(cursor: string, field: FindingSortField): [string | number
 }
 
 /** Rows counted at most for a page's total (beyond it the total is a lower bound): counting is the cost of a page. */
-export const DEFAULT_COUNT_LIMIT = 10_000
+export const DEFAULT_COUNT_LIMIT = 1000
 
 // Counts the rows a query matches, stopping at `cap` + 1: a dashboard needs "10,000+", not the
 // cost of counting half a million rows for every page.
@@ -160,18 +160,7 @@ export function queries(ctx: StoreContext) {
     return q
   }
 
-  // The last scan of a cluster: its highest scan id, found through the (cluster, id) index.
-  const lastScanId = (eb: ExpressionBuilder<Database, 'clusters'>) =>
-    eb
-      .selectFrom('scans')
-      .select((e) => e.fn.max('scans.id').as('m'))
-      .whereRef('scans.cluster', '=', 'clusters.name')
-
-  const clusters = () =>
-    db
-      .selectFrom('clusters')
-      .selectAll()
-      .select((eb) => lastScanId(eb).as('last_scan_id'))
+  const clusters = () => db.selectFrom('clusters').selectAll()
 
   async function getFinding(fingerprint: string): Promise<StoredFinding | null> {
     const r = await db
@@ -387,7 +376,7 @@ export function queries(ctx: StoreContext) {
     async lastScans(): Promise<LastScan[]> {
       const rows = await db
         .selectFrom('clusters')
-        .innerJoin('scans', (j) => j.on((eb) => eb('scans.id', '=', lastScanId(eb))))
+        .innerJoin('scans', 'scans.id', 'clusters.last_scan_id')
         .select([
           'clusters.name as cluster',
           'scans.finished_at',

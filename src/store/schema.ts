@@ -39,6 +39,7 @@ export interface ClustersTable {
   first_seen: number
   scans: number
   last_scan_at: number | null
+  last_scan_id: number | null
   last_status: string | null
   last_error: string | null
 }

@@ -1,6 +1,8 @@
 import type { ClusterResult, ClusterStatus, Finding, ObjectRef, ScanError, Severity } from '../core/types.js'
 import type { OutboxStore } from './outbox.js'
 
+export type { NotificationEvent, OutboxInput, OutboxMessage, OutboxStore } from './outbox.js'
+
 /** A finding as the pipeline hands it to the store: the report's finding plus its grouping keys. */
 export interface StoredFindingInput extends Finding {
   /** Root-cause key within the cluster (src/findings/cause.ts); findings sharing it form one incident. */
@@ -213,7 +215,7 @@ export interface PageRequest {
   limit: number
   offset?: number
   cursor?: string | null
-  /** Count at most this many matching rows for `total` (default 10,000). */
+  /** Count at most this many matching rows for `total` (default 1,000). */
   countLimit?: number
 }
 
@@ -222,7 +224,7 @@ export interface Page<T> {
   items: T[]
   /** Rows matching the filter, counted up to the page's count limit. */
   total: number
-  /** False when more rows match than were counted: `total` is then a lower bound ("10,000+"). */
+  /** False when more rows match than were counted: `total` is then a lower bound ("1,000+"). */
   totalExact: boolean
   /** Pass as `cursor` for the next page (findings) or as `offset` (incidents); null on the last page. */
   nextCursor: string | null
