@@ -11,7 +11,7 @@
 // agent per cluster as the collector, the same number of clusters and requests at once, and
 // JSON.parses every body; no inventory, no detection.
 //
-// Options: --clusters N --pods P --nodes N --latency MS --faults RATE (0–1) --down RATE (0–1)
+// Options: --clusters N --pods P --nodes N --replicas R (per Deployment) --latency MS --faults RATE (0–1) --down RATE (0–1)
 //          --concurrency C (clusters at once; default: the scanner's) --kind-concurrency K
 //          --padding BYTES --variants V --rv0 full|paged --tls --no-floor --no-render --timeout-ms MS
 //
@@ -54,6 +54,7 @@ async function simChild() {
     nodes: num('nodes', 3),
     pods: num('pods', 30),
     padding: num('padding', 0),
+    replicas: num('replicas', 3),
     variants: num('variants', Math.min(clusters, 16)),
     latencyMs: num('latency', 0),
     downRate: num('down', 0),

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSimulator, type Simulator } from '../src/sim/server.js'
 import { apiGet, startCluster, type TestCluster } from './cluster/cluster.js'
+import { CLI } from './e2e/helpers.js'
 
 // The fleet simulator (src/sim) checked against the real clients and the real API server: kubectl
 // pages through it, and for the same objects a real kube-apiserver v1.32 (test/cluster) and the
@@ -419,4 +420,45 @@ describe('fleet simulator against a real kube-apiserver', () => {
     }
     expect(mismatches).toEqual([])
   }, 240_000)
+})
+
+describe('kubedac simulate', () => {
+  it('serves a fleet until interrupted, and kubedac scan reads every cluster of its kubeconfig', async () => {
+    const kubeconfig = join(dir, 'simulate-kubeconfig')
+    const child = spawn(
+      process.execPath,
+      [CLI, 'simulate', '--clusters', '4', '--pods', '20', '--kubeconfig-out', kubeconfig],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    )
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    try {
+      for (let i = 0; i < 200 && !stderr.includes('try:'); i++) await new Promise((r) => setTimeout(r, 50))
+      expect(stderr).toContain('4 clusters at http://127.0.0.1:')
+      const r = await run(process.execPath, [
+        CLI,
+        'scan',
+        '--kubeconfig',
+        kubeconfig,
+        '--all-contexts',
+        '--format',
+        'json',
+      ])
+      const report = JSON.parse(r.stdout) as { clusters: { name: string; status: string; objects: number }[] }
+      expect(report.clusters.map((c) => [c.name, c.status])).toEqual([
+        ['sim-00001', 'scanned'],
+        ['sim-00002', 'scanned'],
+        ['sim-00003', 'scanned'],
+        ['sim-00004', 'scanned'],
+      ])
+      expect(report.clusters.every((c) => c.objects > 20)).toBe(true)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect(await exited).toBe(0)
+    expect(stderr).toMatch(/served \d+ requests/)
+  })
 })

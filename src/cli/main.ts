@@ -7,6 +7,7 @@ import { planCommand } from './commands/plan.js'
 import { rbacCommand } from './commands/rbac.js'
 import { scanCommand } from './commands/scan.js'
 import { serveCommand } from './commands/serve.js'
+import { simulateCommand } from './commands/simulate.js'
 import { testCommand } from './commands/test.js'
 
 /** Builds the `kubedac` command tree (also `kubectl dac …` as a kubectl plugin). */
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   program.addCommand(testCommand())
   program.addCommand(rbacCommand())
   program.addCommand(serveCommand())
+  program.addCommand(simulateCommand())
   program
     .command('version')
     .description('print the version')

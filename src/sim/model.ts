@@ -18,6 +18,8 @@ export interface ClusterShape {
   problems: number
   /** Events per pod (the first may be a Warning, the others are Normal). */
   eventsPerPod: number
+  /** Replicas of each application Deployment; default 3. */
+  replicas?: number
 }
 
 /** A generated object, as the API server puts it in a list (without kind and apiVersion). */
@@ -35,8 +37,6 @@ export interface KindSource {
   type?(i: number): string
 }
 
-/** Replicas of each application Deployment. */
-const REPLICAS = 3
 /** Application Deployments per team namespace. */
 const DEPLOYS_PER_NS = 10
 const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system']
@@ -101,6 +101,8 @@ export class ClusterModel {
   readonly corednsPods: number
   readonly proxyPods: number
   readonly appPods: number
+  /** Replicas of each application Deployment. */
+  readonly replicas: number
   /** Application Deployments. */
   readonly deploys: number
   /** Team namespaces (`team-000`…). */
@@ -109,6 +111,7 @@ export class ClusterModel {
   private readonly deployWidth: number
   private readonly teamWidth: number
   private readonly proxyStride: number
+  private readonly podStride: number
   private readonly sources = new Map<string, KindSource>()
   readonly resourceVersion: number
 
@@ -121,12 +124,14 @@ export class ClusterModel {
     this.proxyPods = Math.min(this.nodes, pods)
     this.corednsPods = Math.min(2, pods - this.proxyPods)
     this.appPods = pods - this.proxyPods - this.corednsPods
-    this.deploys = Math.ceil(this.appPods / REPLICAS)
+    this.replicas = Math.max(1, Math.floor(shape.replicas ?? 3))
+    this.deploys = Math.ceil(this.appPods / this.replicas)
     this.teams = Math.ceil(this.deploys / DEPLOYS_PER_NS)
     this.nodeWidth = Math.max(3, String(Math.max(0, this.nodes - 1)).length)
     this.deployWidth = Math.max(4, String(Math.max(0, this.deploys - 1)).length)
     this.teamWidth = Math.max(3, String(Math.max(0, this.teams - 1)).length)
     this.proxyStride = Math.max(1, Math.floor(suffixSpace(5) / Math.max(1, this.proxyPods)))
+    this.podStride = Math.max(1, Math.floor(suffixSpace(5) / this.replicas))
     this.resourceVersion = 100_000 + (hash(this.seed, 'rv') % 900_000)
     this.define()
   }
@@ -151,7 +156,7 @@ export class ClusterModel {
     return `app-${pad(d, this.deployWidth)}`
   }
   private replicasOf(d: number): number {
-    return d === this.deploys - 1 ? this.appPods - REPLICAS * (this.deploys - 1) : REPLICAS
+    return d === this.deploys - 1 ? this.appPods - this.replicas * (this.deploys - 1) : this.replicas
   }
   /** The pod-template-hash of a Deployment's current (`cur`) or previous ReplicaSet; -1 is coredns. */
   private rsHash(d: number, cur: boolean): string {
@@ -224,12 +229,12 @@ export class ClusterModel {
       }
     }
     i -= this.proxyPods
-    const d = Math.floor(i / REPLICAS)
-    const r = i % REPLICAS
+    const d = Math.floor(i / this.replicas)
+    const r = i % this.replicas
     const h = this.rsHash(d, true)
     return {
       ns: this.deployNs(d),
-      name: `${this.deployName(d)}-${h}-${safeSuffix(r * 4_000_000 + (hash(this.seed, 'pod', d, r) % 4_000_000), 5)}`,
+      name: `${this.deployName(d)}-${h}-${safeSuffix(r * this.podStride + (hash(this.seed, 'pod', d, r) % this.podStride), 5)}`,
       node: hash(this.seed, 'node', d, r) % Math.max(1, this.nodes),
       app: this.deployName(d),
       owner: 'ReplicaSet',
@@ -1014,7 +1019,7 @@ export class ClusterModel {
   ): { ip: string; node: string; pod: string; podUid: string; ns: string; ready: boolean }[] {
     const s = this.svcAt(i)
     if (s.d === -3) return []
-    const first = s.d === -1 ? 0 : this.corednsPods + this.proxyPods + s.d * REPLICAS
+    const first = s.d === -1 ? 0 : this.corednsPods + this.proxyPods + s.d * this.replicas
     const count = s.d === -1 ? this.corednsPods : this.replicasOf(s.d)
     const out = []
     for (let k = 0; k < count; k++) {

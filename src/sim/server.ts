@@ -217,6 +217,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     padding: options.padding ?? 0,
     problems: options.problems ?? 0.02,
     eventsPerPod: options.eventsPerPod ?? 1,
+    replicas: options.replicas ?? 3,
   }
   const gzip = options.gzip ?? true
   const rv0 = options.rv0 ?? 'full'
@@ -240,6 +241,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       padding: o.padding ?? baseShape.padding,
       problems: o.problems ?? baseShape.problems,
       eventsPerPod: o.eventsPerPod ?? baseShape.eventsPerPod,
+      replicas: o.replicas ?? baseShape.replicas,
     }
     let down = o.down
     if (!down && options.downRate && unit(hash(seed, 'down', name)) < options.downRate) down = 'refused'
