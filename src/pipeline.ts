@@ -206,7 +206,7 @@ const SLOW_START = 8
  * expected is the 90th percentile of the last 64 clusters done (at most {@link SLOW_START} run
  * before the first is done). One cluster always runs, however big.
  */
-function admission(concurrency: number, budget: number) {
+export function admission(concurrency: number, budget: number) {
   const recent: number[] = []
   let running = 0
   let waiting: (() => void)[] = []

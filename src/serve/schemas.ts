@@ -225,7 +225,7 @@ export const detectorSchema = object(
 export function pageOf(item: Schema): Schema {
   return object({
     items: { type: 'array', items: item },
-    total: { ...int, description: 'matching items, counted up to 10,000' },
+    total: { ...int, description: 'matching items, counted up to a limit (see totalExact)' },
     totalExact: {
       ...bool,
       description: 'false when more match than were counted: total is then a lower bound',

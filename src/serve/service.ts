@@ -13,6 +13,7 @@ import type { ListenAddress } from './listen.js'
 import type { Logger } from './log.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { createNotifier, type Notifier } from './notifier.js'
+import { admission, defaultConcurrency, DEFAULT_OBJECT_BUDGET } from '../pipeline.js'
 import { recordScanned, scanForStore, type ScanSetup } from './record.js'
 import { createServer } from './server.js'
 
@@ -30,8 +31,10 @@ export interface ServiceOptions {
   intervalMs: number
   /** Fraction of the interval drawn at random, ± (default 0.1): many instances do not scan in step. */
   jitter?: number
-  /** Clusters scanned at once (default 2); a cluster is never scanned twice at once. */
+  /** Clusters scanned at once (default: as `kubedac scan`, 128 live or 2 offline); a cluster is never scanned twice at once. */
   concurrency?: number
+  /** Objects the clusters in flight may hold together (default as `kubedac scan`). */
+  objectBudget?: number
   /** Where the API listens; none: no API (`--once`). */
   listen?: ListenAddress
   token?: string
@@ -147,7 +150,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   }
 
   let allRecorded = true
-  const scanOne = async (target: ClusterTarget) => {
+  const scanOne = async (target: ClusterTarget): Promise<number> => {
     log.info('scan started', { cluster: target.name })
     const scanned = await scanForStore(target, opts.setup)
     for (const e of scanned.result.errors) metrics.collectorError(e.code ?? 'other')
@@ -159,7 +162,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       allRecorded = false
       metrics.scanned('failed', seconds)
       log.error('scan not recorded: the store failed', { cluster: target.name, error: errorMessage(e) })
-      return
+      return scanned.result.objects
     }
     metrics.scanned(scanned.result.status, seconds)
     log.info('scan recorded', {
@@ -185,6 +188,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         error: errorMessage(e),
       })
     }
+    return scanned.result.objects
   }
 
   const round = async () => {
@@ -208,12 +212,25 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         })
       else byName.set(t.name, t)
     const queue = [...byName.values()]
-    const workers = Array.from(
-      { length: Math.max(1, Math.min(opts.concurrency ?? 2, queue.length)) },
-      async () => {
-        for (let t = queue.shift(); t && !stopping; t = queue.shift()) await scanOne(t)
-      },
-    )
+    // As `kubedac scan` does: many live clusters at once, few dumps, and fewer when big ones are met.
+    const concurrency = opts.concurrency ?? defaultConcurrency(queue)
+    const gate = admission(concurrency, opts.objectBudget ?? DEFAULT_OBJECT_BUDGET)
+    const workers = Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, async () => {
+      for (;;) {
+        await gate.enter()
+        const t = stopping ? undefined : queue.shift()
+        if (!t) {
+          gate.leave(undefined)
+          return
+        }
+        let objects: number | undefined
+        try {
+          objects = await scanOne(t)
+        } finally {
+          gate.leave(objects)
+        }
+      }
+    })
     await Promise.all(workers)
     try {
       if (await notifier.sweep(new Date())) loop?.kick()

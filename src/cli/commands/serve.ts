@@ -52,7 +52,11 @@ export function serveCommand(): Command {
     .option('--collectors <dir>', 'load collectors from a directory; repeatable', collect)
     .option('--enable <id>', 'enable a detector or category (comma-separated; repeatable)', collect)
     .option('--disable <id>', 'disable a detector or category (comma-separated; repeatable)', collect)
-    .option('--concurrency <n>', 'clusters scanned at once', (v) => Number.parseInt(v, 10), 2)
+    .option(
+      '--concurrency <n>',
+      'clusters scanned at once (default: 128 live, 2 offline, fewer when clusters are big)',
+      (v) => Number.parseInt(v, 10),
+    )
     .option('--external-url <url>', 'this service as users reach it, for links in notifications')
     .option('--once', 'scan once, deliver the notifications due, and exit (for cron and tests)')
     .option(
@@ -95,7 +99,7 @@ Logs: JSON lines on stderr. Exit codes (--once): 0 every scan recorded; 1 some c
           'KDAC_E_USAGE',
           `--notify-lease ${JSON.stringify(o.notifyLease)}: expected a duration of at least 1s`,
         )
-      if (!Number.isInteger(o.concurrency) || o.concurrency < 1)
+      if (o.concurrency !== undefined && (!Number.isInteger(o.concurrency) || o.concurrency < 1))
         throw new KubedacError('KDAC_E_USAGE', '--concurrency must be a whole number of at least 1')
       const listen = o.once ? undefined : parseListen(o.listen)
       const token = await loadToken(o.tokenFile)
@@ -136,7 +140,7 @@ Logs: JSON lines on stderr. Exit codes (--once): 0 every scan recorded; 1 some c
         ...(loadSilences ? { loadSilences } : {}),
         silenceHorizonMs: horizon,
         intervalMs,
-        concurrency: o.concurrency,
+        ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
         deliveryLeaseMs: leaseMs,
         ...(listen ? { listen } : {}),
         ...(token ? { token } : {}),
