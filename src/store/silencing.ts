@@ -1,4 +1,5 @@
-import { matcherTest } from '../silences/silences.js'
+import { matchesSilence } from '../silences/silences.js'
+import type { Silence, SilenceMatchers } from '../silences/silences.js'
 import { NEVER } from './rows.js'
 import type { SilenceRecord } from './types.js'
 
@@ -7,74 +8,51 @@ export interface SilenceTarget {
   detector: string
   cluster: string
   clusterLabels: Record<string, string>
+  /** '' for a cluster-scoped object (as the store keeps it). */
   namespace: string
   objectLabels: Record<string, string>
 }
 
-type Matchers = {
-  detector?: string | string[]
-  cluster?: string | string[]
-  namespace?: string | string[]
-  clusterLabels?: Record<string, string>
-  objectLabels?: Record<string, string>
-}
+const asSilences = new WeakMap<SilenceRecord, Silence>()
 
-// Matcher values mean what they mean in silences.yaml (src/silences): exact text, a glob with `*`,
-// or `~regex`; compiled once per value.
-const tests = new Map<string, (v: string) => boolean>()
-function test(want: string, have: string): boolean {
-  let t = tests.get(want)
-  if (!t) {
-    if (tests.size > 10_000) tests.clear()
-    try {
-      t = matcherTest(want)
-    } catch {
-      t = () => false // an invalid expression (validated away on input) matches nothing
+// The matching rules are src/silences' (exact, glob, ~regex; ANDed), the same ones the scan
+// report applies, so a finding is silenced alike in the report, the API, metrics and
+// notifications. A stored silence without an end (API only) is given the latest possible one.
+function asSilence(r: SilenceRecord): Silence {
+  let s = asSilences.get(r)
+  if (!s) {
+    s = {
+      id: r.id,
+      matchers: r.matchers as SilenceMatchers,
+      owner: r.owner,
+      reason: r.reason,
+      expiresAt: new Date(r.expiresAt === null ? NEVER : r.expiresAt.getTime()).toISOString(),
     }
-    tests.set(want, t)
+    if (r.ticket !== null) s.ticket = r.ticket
+    asSilences.set(r, s)
   }
-  return t(have)
+  return s
 }
 
-function oneOf(want: string | string[] | undefined, have: string): boolean {
-  if (want === undefined) return true
-  return Array.isArray(want) ? want.some((w) => test(w, have)) : test(want, have)
-}
-
-function labelsMatch(want: Record<string, string> | undefined, have: Record<string, string>): boolean {
-  if (want === undefined) return true
-  for (const [k, v] of Object.entries(want)) {
-    const h = Object.hasOwn(have, k) ? have[k] : undefined
-    if (h === undefined || !test(v, h)) return false
-  }
-  return true
+/** Whether `silence` silences `target` at `now`: the one place the store asks. */
+export function silenceMatches(silence: SilenceRecord, target: SilenceTarget, now: Date): boolean {
+  return matchesSilence(
+    asSilence(silence),
+    {
+      detector: target.detector,
+      cluster: target.cluster,
+      clusterLabels: target.clusterLabels,
+      namespace: target.namespace === '' ? undefined : target.namespace,
+      objectLabels: target.objectLabels,
+    },
+    now,
+  )
 }
 
 /**
- * Whether `silence` silences `target` at `now`. The one place the store decides it: every path
- * (scan, API, metrics, notifications) reads the result the store keeps per finding.
- * Matchers: every given field must match (strings or lists of strings; label maps must all be
- * present); a silence with no matcher silences nothing.
+ * The silencing a finding carries: the latest expiry among the matching active silences and that
+ * silence (the smallest id on a tie), as activeSilenceFor in src/silences chooses it.
  */
-export function silenceMatches(silence: SilenceRecord, target: SilenceTarget, now: Date): boolean {
-  if (silence.expiresAt !== null && silence.expiresAt.getTime() <= now.getTime()) return false
-  const m = (silence.matchers ?? {}) as Matchers
-  if (typeof m !== 'object') return false
-  const given = ['detector', 'cluster', 'namespace', 'clusterLabels', 'objectLabels'].some(
-    (k) => (m as Record<string, unknown>)[k] !== undefined,
-  )
-  if (!given) return false
-  return (
-    oneOf(m.detector, target.detector) &&
-    oneOf(m.cluster, target.cluster) &&
-    // As in silences.yaml, a namespace matcher never matches a cluster-scoped finding.
-    (m.namespace === undefined || (target.namespace !== '' && oneOf(m.namespace, target.namespace))) &&
-    labelsMatch(m.clusterLabels, target.clusterLabels) &&
-    labelsMatch(m.objectLabels, target.objectLabels)
-  )
-}
-
-/** The silencing a finding carries: the latest expiry among matching active silences, and that silence. */
 export function silencingOf(
   silences: SilenceRecord[],
   target: SilenceTarget,

@@ -607,6 +607,38 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       )
     })
 
+    it('matches silences by the rules of silences.yaml: globs, ~regex, no namespace on cluster-scoped objects', async () => {
+      const { store } = await fresh()
+      await store.recordScan(
+        scanOf(
+          'prod-eu-1',
+          [
+            finding('prod-eu-1', 'web'),
+            finding('prod-eu-1', 'node-1', {
+              detector: 'node-version-skew',
+              object: { apiVersion: 'v1', kind: 'Node', name: 'node-1' },
+            }),
+          ],
+          at(0),
+        ),
+      )
+      const silenced = async (matchers: Record<string, unknown>) => {
+        const s = await store.createSilence(
+          { matchers, owner: 'o', reason: 'r', createdBy: 'me', expiresAt: at(60) },
+          at(1),
+        )
+        const names = (await store.listFindings({ silenced: true, now: at(2) })).items
+          .map((f) => f.object.name)
+          .sort()
+        await store.deleteSilence(s.id, at(1))
+        return names
+      }
+      expect(await silenced({ detector: 'container-*' })).toEqual(['web'])
+      expect(await silenced({ cluster: '~prod-(eu|us)-\\d+' })).toEqual(['node-1', 'web'])
+      expect(await silenced({ namespace: '*' })).toEqual(['web'])
+      expect(await silenced({ cluster: 'prod' })).toEqual([])
+    })
+
     it('syncs file silences idempotently and lists the ones expiring soon', async () => {
       const { store } = await fresh()
       await store.recordScan(scanOf('c1', [finding('c1', 'web')], at(0)))
