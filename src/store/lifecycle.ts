@@ -444,7 +444,7 @@ function planScan(
 
 /**
  * Records a batch of scans (of distinct clusters) in one transaction, with statements shared
- * across the batch: the rules of adr/0006-store.md applied per scan, then the incidents of each
+ * across the batch: the rules of adr/0007-store.md applied per scan, then the incidents of each
  * cluster and the fleet incidents. All or nothing; results in input order.
  */
 export async function recordScans(ctx: StoreContext, scans: PreparedScan[]): Promise<RecordScanResult[]> {

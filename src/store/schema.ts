@@ -2,7 +2,7 @@ import type { Generated } from 'kysely'
 
 /**
  * The tables as Kysely sees them. Times are epoch milliseconds (integers on SQLite, bigint on
- * PostgreSQL, read back as numbers); JSON is stored as text on both dialects (see adr/0006-store.md).
+ * PostgreSQL, read back as numbers); JSON is stored as text on both dialects (see adr/0007-store.md).
  */
 export interface Database {
   clusters: ClustersTable
@@ -84,7 +84,7 @@ export interface FindingsTable {
   /**
    * JSON of what is shown but never filtered on: apiVersion, kind, name, uid, category,
    * messageId, message, remediation, runbook, evidence. One value instead of ten keeps the
-   * per-row cost of a big scan down on both dialects (see adr/0006-store.md).
+   * per-row cost of a big scan down on both dialects (see adr/0007-store.md).
    */
   body: string
   cause: string

@@ -52,7 +52,7 @@ export interface RecordScanResult {
   resolvedFindings: number
 }
 
-/** A finding's lifecycle state. `new` and `reopened` are not states: see isNew/reopenCount (adr/0006). */
+/** A finding's lifecycle state. `new` and `reopened` are not states: see isNew/reopenCount (adr/0007-store.md). */
 export type FindingState = 'open' | 'resolved'
 
 /** Who acknowledged a finding, when, and why. */
