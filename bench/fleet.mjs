@@ -11,7 +11,7 @@
 // agent per cluster as the collector, the same number of clusters and requests at once, and
 // JSON.parses every body; no inventory, no detection.
 //
-// Options: --clusters N --pods P --nodes N --replicas R (per Deployment) --latency MS --faults RATE (0–1) --down RATE (0–1)
+// Options: --runs N (scanner/floor pairs; the median is reported) --clusters N --pods P --nodes N --replicas R (per Deployment) --latency MS --faults RATE (0–1) --down RATE (0–1)
 //          --concurrency C (clusters at once; default: the scanner's) --kind-concurrency K
 //          --padding BYTES --variants V --rv0 full|paged --tls --no-floor --no-render --timeout-ms MS
 //
@@ -78,11 +78,10 @@ async function scanChild() {
   const { scan, defaultConcurrency, collectCluster } = await import(join(dist, 'pipeline.js'))
   const { renderReport } = await import(join(dist, 'report/index.js'))
   const reg = await loadRegistry({})
-  const kindConcurrency = flag('kind-concurrency')
+  const { DEFAULT_KIND_CONCURRENCY } = await import(join(dist, 'collect/kubernetes.js'))
+  const kindConcurrency = num('kind-concurrency', 0) || DEFAULT_KIND_CONCURRENCY
   const collectors = reg.collectors.map((c) =>
-    c.meta.id === 'kubernetes' && kindConcurrency
-      ? createKubernetesCollector({ concurrency: Number(kindConcurrency) })
-      : c,
+    c.meta.id === 'kubernetes' ? createKubernetesCollector({ concurrency: kindConcurrency }) : c,
   )
   // The clock starts after module and detector loading (start-up, the same for any fleet).
   const t0 = performance.now()
@@ -121,6 +120,7 @@ async function scanChild() {
       renderMs: t3 - t2,
       cpuMs: (cpu.user + cpu.system) / 1000,
       concurrency,
+      kindConcurrency,
       clusters: report.clusters.length,
       statuses,
       codes,
@@ -308,36 +308,69 @@ async function main() {
       `fleet: ${clusters} clusters, ${num('pods', 30)} pods, ${num('nodes', 3)} nodes, ${num('latency', 0)} ms latency, faults ${num('faults', 0)}\n`,
     )
 
-    const scanned = await runChild('scan', ['--kubeconfig', kubeconfig])
-    const scanStats = await stats()
-    // What the scanner asked of one cluster: the floor asks every cluster the same (minus retries).
-    const entries = (await log()).filter((e) => e.status === 200)
-    const seen = new Set()
-    const plan = { discovery: [], lists: [] }
-    for (const e of entries) {
-      const u = new URL(e.url, 'http://x')
-      if (u.searchParams.has('continue')) continue
-      const key = `${e.url} ${e.accept}`
-      if (seen.has(key)) continue
-      seen.add(key)
-      ;(u.searchParams.has('limit') ? plan.lists : plan.discovery).push({ url: e.url, accept: e.accept })
-    }
-    writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan))
-
-    let floor
-    if (!has('no-floor')) {
+    // Scanner and floor alternate, `--runs` pairs (default 3, 1 above 2000 clusters): on a shared
+    // machine the ratio is the median of back-to-back pairs, each run against a fresh server count.
+    const runs = num('runs', clusters > 2000 ? 1 : 3)
+    const scans = []
+    const floors = []
+    let scanStats
+    let plan
+    for (let r = 0; r < runs; r++) {
+      await getJson(`${info.url}/_sim/reset?log=${encodeURIComponent(info.first)}`)
+      const scanned = await runChild('scan', ['--kubeconfig', kubeconfig])
+      scans.push(scanned)
+      if (r === 0) {
+        scanStats = await stats()
+        // What the scanner asked of one cluster: the floor asks every cluster the same (minus retries).
+        const entries = (await log()).filter((e) => e.status === 200)
+        const seen = new Set()
+        plan = { discovery: [], lists: [] }
+        for (const e of entries) {
+          const u = new URL(e.url, 'http://x')
+          if (u.searchParams.has('continue')) continue
+          const key = `${e.url} ${e.accept}`
+          if (seen.has(key)) continue
+          seen.add(key)
+          ;(u.searchParams.has('limit') ? plan.lists : plan.discovery).push({ url: e.url, accept: e.accept })
+        }
+        writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan))
+      }
+      if (has('no-floor')) continue
       await getJson(`${info.url}/_sim/reset`)
-      floor = await runChild('floor', [
-        '--kubeconfig',
-        kubeconfig,
-        '--plan',
-        join(dir, 'plan.json'),
-        '--concurrency',
-        String(scanned.concurrency),
-        '--per-cluster',
-        flag('kind-concurrency', '8'),
-      ])
+      floors.push(
+        await runChild('floor', [
+          '--kubeconfig',
+          kubeconfig,
+          '--plan',
+          join(dir, 'plan.json'),
+          '--concurrency',
+          String(scanned.concurrency),
+          '--per-cluster',
+          String(scanned.kindConcurrency),
+        ]),
+      )
+      process.stderr.write(
+        `run ${r + 1}/${runs}: scanner ${(scanned.wallMs / 1000).toFixed(2)} s${floors.length ? `, floor ${(floors.at(-1).wallMs / 1000).toFixed(2)} s` : ''}\n`,
+      )
     }
+    const median = (xs) => {
+      const a = [...xs].sort((x, y) => x - y)
+      return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2
+    }
+    const scanned = { ...scans[0] }
+    scanned.wallMs = median(scans.map((s) => s.wallMs))
+    scanned.cpuMs = median(scans.map((s) => s.cpuMs))
+    scanned.maxRssBytes = Math.max(...scans.map((s) => s.maxRssBytes))
+    const floor = floors.length
+      ? {
+          ...floors[0],
+          wallMs: median(floors.map((f) => f.wallMs)),
+          cpuMs: median(floors.map((f) => f.cpuMs)),
+          maxRssBytes: Math.max(...floors.map((f) => f.maxRssBytes)),
+        }
+      : undefined
+    const pairRatio = floors.length ? median(floors.map((f, i) => scans[i].wallMs / f.wallMs)) : NaN
+    const pairCpuRatio = floors.length ? median(floors.map((f, i) => scans[i].cpuMs / f.cpuMs)) : NaN
     const wallS = scanned.wallMs / 1000
     const floorS = floor ? floor.wallMs / 1000 : NaN
     const live = clusters - (scanned.statuses.unreachable ?? 0)
@@ -352,11 +385,11 @@ async function main() {
     if (floor)
       lines.push(
         `floor:   ${floorS.toFixed(2)} s wall, ${(floor.cpuMs / 1000).toFixed(2)} s CPU, ${floor.bodies} bodies, ${floor.failures} failures, peak RSS ${mb(floor.maxRssBytes)} MiB`,
-        `ratio:   ${(wallS / floorS).toFixed(2)} (wall), ${(scanned.cpuMs / floor.cpuMs).toFixed(2)} (CPU)`,
+        `ratio:   ${pairRatio.toFixed(2)} (wall), ${pairCpuRatio.toFixed(2)} (CPU); median of ${floors.length} back-to-back pairs`,
       )
     process.stdout.write(lines.join('\n') + '\n')
     process.stdout.write(
-      `RESULT wall_s=${wallS.toFixed(2)} floor_s=${floor ? floorS.toFixed(2) : 'NaN'} ratio=${floor ? (wallS / floorS).toFixed(2) : 'NaN'} requests_per_cluster=${rpc.toFixed(1)} peak_rss_mb=${mb(scanned.maxRssBytes)}\n`,
+      `RESULT wall_s=${wallS.toFixed(2)} floor_s=${floor ? floorS.toFixed(2) : 'NaN'} ratio=${floor ? pairRatio.toFixed(2) : 'NaN'} requests_per_cluster=${rpc.toFixed(1)} peak_rss_mb=${mb(scanned.maxRssBytes)}\n`,
     )
   } finally {
     cleanup()

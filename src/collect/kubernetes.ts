@@ -34,7 +34,7 @@ export interface KubernetesCollectorOptions {
   maxRetryAfterMs?: number
   /** Objects per LIST page; default 500. */
   pageSize?: number
-  /** Kinds listed at once per cluster; default 4. */
+  /** Kinds listed at once per cluster; default {@link DEFAULT_KIND_CONCURRENCY}. */
   concurrency?: number
   /**
    * Share subtrees equal to the previous item's in a list (siblings of one ReplicaSet), so the
@@ -52,6 +52,9 @@ export interface ServedKind {
   kind: string
   namespaced: boolean
 }
+
+/** Kinds listed at once per cluster by default: a few LISTs in flight per API server, never a burst. */
+export const DEFAULT_KIND_CONCURRENCY = 4
 
 /** Kinds never listed, even when a detector asks: their contents are credentials. */
 const NEVER_LIST = new Set(['Secret'])
@@ -725,7 +728,7 @@ export async function discoverCluster(
     retryBaseMs: options.retryBaseMs ?? 250,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
     pageSize: options.pageSize ?? 500,
-    concurrency: Math.max(1, options.concurrency ?? 4),
+    concurrency: Math.max(1, options.concurrency ?? DEFAULT_KIND_CONCURRENCY),
     shareSiblings: options.shareSiblings ?? true,
   }
   const signal =
@@ -763,7 +766,7 @@ export function createKubernetesCollector(options: KubernetesCollectorOptions = 
     retryBaseMs: options.retryBaseMs ?? 250,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
     pageSize: options.pageSize ?? 500,
-    concurrency: Math.max(1, options.concurrency ?? 4),
+    concurrency: Math.max(1, options.concurrency ?? DEFAULT_KIND_CONCURRENCY),
     shareSiblings: options.shareSiblings ?? true,
   }
   return defineCollector({
