@@ -5,8 +5,11 @@ import barePod from './detectors/bare-pod.js'
 
 const detectors = [{ detector: barePod, severity: 'info' as const, params: {} }]
 
-/** A collector that makes cluster `big-*` hold `big` pods and others `small`, and records how many run at once. */
-function sizedCollector(small: number, big: number) {
+/**
+ * A collector that makes cluster `big-*` hold `big` pods and others `small`, and records how many
+ * run at once; each waits `waitMs` (the network) and then burns `busyMs` of CPU (parsing).
+ */
+function sizedCollector(small: number, big: number, waitMs = 5, busyMs = 0) {
   let running = 0
   const peaks: { name: string; running: number }[] = []
   const collector = defineCollector({
@@ -21,7 +24,8 @@ function sizedCollector(small: number, big: number) {
           'test',
         )
       sink.collected('v1/Pod')
-      await new Promise((r) => setTimeout(r, 5))
+      await new Promise((r) => setTimeout(r, waitMs))
+      for (const end = performance.now() + busyMs; performance.now() < end;);
       running--
     },
   })
@@ -39,6 +43,7 @@ describe('scan concurrency', () => {
       detectors,
       collectors: [collector],
       concurrency: 32,
+      adaptive: false,
     })
     expect(report.clusters).toHaveLength(100)
     expect(Math.max(...peaks.map((p) => p.running))).toBe(32)
@@ -53,6 +58,7 @@ describe('scan concurrency', () => {
       collectors: [collector],
       concurrency: 32,
       objectBudget: 3_000,
+      adaptive: false,
     })
     expect(report.clusters.every((c) => c.objects === 1_000)).toBe(true)
     // Before the first cluster is done, 8 start; after it, 3 × 1000 objects fit the budget.
@@ -70,6 +76,22 @@ describe('scan concurrency', () => {
       objectBudget: 100,
     })
     expect(report.clusters.map((c) => c.objects)).toEqual([5_000, 5_000])
+  })
+
+  it('opens up to the concurrency when the clusters mostly wait on the network', async () => {
+    const { collector, peaks } = sizedCollector(10, 10, 60)
+    const names = Array.from({ length: 400 }, (_, i) => `c${i}`)
+    await scan({ targets: targets(names), detectors, collectors: [collector], concurrency: 64 })
+    expect(peaks[0]!.running).toBe(1)
+    expect(Math.max(...peaks.slice(0, 8).map((p) => p.running))).toBe(8) // slow start
+    expect(Math.max(...peaks.map((p) => p.running))).toBe(64)
+  })
+
+  it('keeps few clusters at once when they keep the CPU busy', async () => {
+    const { collector, peaks } = sizedCollector(10, 10, 1, 25)
+    const names = Array.from({ length: 60 }, (_, i) => `c${i}`)
+    await scan({ targets: targets(names), detectors, collectors: [collector], concurrency: 64 })
+    expect(Math.max(...peaks.map((p) => p.running))).toBeLessThanOrEqual(8)
   })
 
   it('defaults to many clusters at once for live clusters, two for files', () => {

@@ -37,6 +37,8 @@ export interface ScanOptions {
    * fewer clusters run at once when big ones are met; default {@link DEFAULT_OBJECT_BUDGET}.
    */
   objectBudget?: number
+  /** Adapt the clusters at once to the load, up to `concurrency` (see {@link admission}); default true. */
+  adaptive?: boolean
   /** Errors met before any cluster was scanned (unreadable inputs), carried into the report. */
   inputErrors?: ScanError[]
   /** Called after each cluster, for progress bars. */
@@ -198,28 +200,58 @@ export const LIVE_CONCURRENCY = 128
 /** Objects the clusters in flight may hold together, by default (about 0.5–1 GiB of snapshots). */
 export const DEFAULT_OBJECT_BUDGET = 250_000
 
-/** Clusters started before the first one is done and their size is known. */
+/** Clusters started at first, before any is done and before the event loop's load is known. */
 const SLOW_START = 8
+
+/** How often the window of clusters at once is adjusted to the event loop's load (ms). */
+const ADJUST_EVERY_MS = 200
+
+/** Options of {@link admission}. */
+export interface AdmissionOptions {
+  /**
+   * Adapt the clusters at once to the load: more while the event loop mostly waits on the network,
+   * fewer when it is saturated (more clusters in flight then only hold more memory and cost more
+   * garbage collection, for no more throughput). Default true.
+   */
+  adaptive?: boolean
+}
 
 /**
  * Admits clusters up to the concurrency while their expected size fits the object budget: the size
  * expected is the 90th percentile of the last 64 clusters done (at most {@link SLOW_START} run
- * before the first is done). One cluster always runs, however big.
+ * before the first is done). Within that, an adaptive window follows the event loop's utilisation:
+ * it grows by a quarter (doubles when mostly idle) while the loop waits, shrinks by a sixth when it
+ * is saturated. One cluster always runs, however big.
  */
-export function admission(concurrency: number, budget: number) {
+export function admission(concurrency: number, budget: number, options: AdmissionOptions = {}) {
+  const adaptive = options.adaptive ?? true
+  const floor = Math.min(concurrency, 4)
   const recent: number[] = []
   let running = 0
+  let window = adaptive ? Math.min(concurrency, SLOW_START) : concurrency
   let waiting: (() => void)[] = []
+  let elu = performance.eventLoopUtilization()
+  let adjustedAt = performance.now()
   const expected = () => {
     const sorted = [...recent].sort((a, b) => a - b)
     return Math.max(1, sorted[Math.floor(sorted.length * 0.9)] ?? 1)
   }
+  const adjust = () => {
+    const now = performance.now()
+    if (!adaptive || now - adjustedAt < ADJUST_EVERY_MS) return
+    const u = performance.eventLoopUtilization(elu).utilization
+    elu = performance.eventLoopUtilization()
+    adjustedAt = now
+    if (u < 0.5) window = Math.min(concurrency, window * 2)
+    else if (u < 0.85) window = Math.min(concurrency, window + Math.max(1, Math.ceil(window / 4)))
+    else if (u > 0.95) window = Math.max(floor, Math.floor((window * 5) / 6))
+  }
   const mayStart = () =>
     running === 0 ||
-    (running < concurrency &&
-      (recent.length === 0 ? running < SLOW_START : (running + 1) * expected() <= budget))
+    (running < window && (recent.length === 0 ? running < SLOW_START : (running + 1) * expected() <= budget))
   return {
     async enter(): Promise<void> {
+      adjust()
       while (!mayStart()) await new Promise<void>((resolve) => waiting.push(resolve))
       running++
     },
@@ -228,6 +260,7 @@ export function admission(concurrency: number, budget: number) {
       running--
       if (objects !== undefined) recent.push(objects)
       if (recent.length > 64) recent.shift()
+      adjust()
       const wake = waiting
       waiting = []
       for (const w of wake) w()
@@ -241,7 +274,7 @@ export async function scan(opts: ScanOptions): Promise<Report> {
   const findings: Finding[] = []
   const total = opts.targets.length
   const n = Math.max(1, Math.min(opts.concurrency ?? 1, total))
-  const gate = admission(n, opts.objectBudget ?? DEFAULT_OBJECT_BUDGET)
+  const gate = admission(n, opts.objectBudget ?? DEFAULT_OBJECT_BUDGET, { adaptive: opts.adaptive ?? true })
   let next = 0
   let done = 0
   const worker = async () => {
