@@ -45,7 +45,8 @@ export function prepareScan(input: RecordScanInput): PreparedScan {
   const objectLabels = new Map<string, string>()
   for (const f of reported.values()) {
     bodies.set(f.fingerprint, bodyJson(`finding ${f.fingerprint} of cluster "${input.cluster.name}"`, f))
-    objectLabels.set(f.fingerprint, f.objectLabels ? canonicalJson(f.objectLabels) : '{}')
+    // Stored for matching, never compared as text: no need to sort the keys.
+    objectLabels.set(f.fingerprint, f.objectLabels ? JSON.stringify(f.objectLabels) : '{}')
   }
   const labels = input.cluster.labels ?? {}
   return {

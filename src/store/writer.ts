@@ -35,7 +35,7 @@ export interface WriterOptions {
 
 // Deadlock (a writer in another process took keys in another order) and serialisation failures
 // on PostgreSQL, a lock held past busy_timeout on SQLite: the transaction changed nothing, so run it again.
-const RETRYABLE = new Set(['40P01', '40001', 'SQLITE_BUSY'])
+const RETRYABLE = (code: string) => code === '40P01' || code === '40001' || code.startsWith('SQLITE_BUSY')
 
 async function withRetry<T>(f: () => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 1; ; i++) {
@@ -43,7 +43,7 @@ async function withRetry<T>(f: () => Promise<T>, attempts = 4): Promise<T> {
       return await f()
     } catch (e) {
       const code = (e as { code?: unknown }).code
-      if (i >= attempts || typeof code !== 'string' || !RETRYABLE.has(code)) throw e
+      if (i >= attempts || typeof code !== 'string' || !RETRYABLE(code)) throw e
       await new Promise((r) => setTimeout(r, 20 * i + Math.random() * 30))
     }
   }
