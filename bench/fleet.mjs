@@ -151,6 +151,8 @@ async function collectOnly(targets, collectors, detectors, concurrency, collectC
 
 /** The floor: the scanner's requests, bare (fetch, gunzip, JSON.parse), with the same concurrency. */
 async function floorChild() {
+  const { ListStreamParser } = await import(join(dist, 'collect/json-list.js'))
+  const HUGE = 256 * 1024 * 1024
   const cfg = JSON.parse(readFileSync(flag('kubeconfig'), 'utf8'))
   const plan = JSON.parse(readFileSync(flag('plan'), 'utf8'))
   const concurrency = num('concurrency', 1)
@@ -185,11 +187,27 @@ async function floorChild() {
           },
           (res) => {
             const s = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res
-            const chunks = []
-            s.on('data', (c) => chunks.push(c))
+            let chunks = []
+            let size = 0
+            let parser
+            s.on('data', (c) => {
+              if (parser) return parser.write(c)
+              chunks.push(c)
+              size += c.length
+              // A body bigger than a JavaScript string can be (a 150,000-pod list answered whole)
+              // cannot be JSON.parsed at once: parse it item by item, keeping nothing.
+              if (size > HUGE) {
+                parser = new ListStreamParser(() => undefined)
+                for (const b of chunks) parser.write(b)
+                chunks = []
+              }
+            })
             s.on('error', reject)
             s.on('end', () =>
-              resolvePromise({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString()) }),
+              resolvePromise({
+                status: res.statusCode,
+                body: parser ? parser.end() : JSON.parse(Buffer.concat(chunks).toString()),
+              }),
             )
           },
         )

@@ -56,6 +56,7 @@ describe('a fleet with faults', () => {
         'sim-00017': { down: 'refused' },
         'sim-00021': { down: 'reset' },
         'sim-00030': { down: 'unauthorized' },
+        'sim-00035': { down: 'unknown' },
         'sim-00042': { forbidden: ['pods'], faults: { rate: 0 } },
       },
     })
@@ -88,6 +89,10 @@ describe('a fleet with faults', () => {
     expect(
       report.findings.some((f) => f.cluster === 'sim-00021' && f.detector === 'cluster-unreachable'),
     ).toBe(true)
+    // A path the server does not serve (a decommissioned cluster behind a proxy): nothing reached.
+    const unknown = clusters.get('sim-00035')!
+    expect(unknown.status).toBe('unreachable')
+    expect(unknown.errors[0]!.message).toContain('404')
     // A rejected token: an authorisation error, nothing listed.
     const unauth = clusters.get('sim-00030')!
     expect(unauth.status).not.toBe('scanned')

@@ -52,9 +52,10 @@ export interface ClusterOverrides extends Partial<ClusterShape> {
   faults?: FaultOptions
   /**
    * A cluster that cannot be scanned: `refused` (its kubeconfig names a port nobody listens on),
+   * `unknown` (its kubeconfig names a path the server does not serve: 404 on everything),
    * `reset` (every connection is cut), `unauthorized` (every request gets 401).
    */
-  down?: 'refused' | 'reset' | 'unauthorized'
+  down?: 'refused' | 'unknown' | 'reset' | 'unauthorized'
   /** Resources (`pods`, `apps/deployments`) this cluster's user may not list (403). */
   forbidden?: string[]
 }
@@ -443,8 +444,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     entry: SimLogEntry | undefined,
   ): Promise<void> {
     const st = c.stats
-    const aggregated =
-      /as=APIGroupDiscoveryList/.test(accept) && /v=v2(?![a-z0-9])/.test(accept.split(',')[0] ?? '')
     const p = path.replace(/\/+$/, '') || '/'
     if (p === '/version') {
       st.discovery++
@@ -459,7 +458,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
         )
       }
-      void aggregated
       return send(200, p === '/api' ? apiVersions() : apiGroupList())
     }
     const parts = p.split('/').filter(Boolean)
@@ -597,8 +595,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const meta = /(^|,)\s*application\/json;\s*as=PartialObjectMetadataList;\s*g=meta\.k8s\.io;\s*v=v1/.test(
       accept,
     )
-    const table = /as=Table/.test(accept) && !/application\/json\s*(,|$)/.test(accept) && false
-    void table
+    // kubectl's tables (as=Table) are not served: it then prints the plain list's names and ages.
     const apiVersion = group ? `${group}/${version}` : 'v1'
     const listKind = meta ? 'PartialObjectMetadataList' : `${r.kind}List`
     const listApi = meta ? 'meta.k8s.io/v1' : apiVersion
@@ -763,7 +760,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const c = clusters.get(name)
       if (!c) throw new Error(`no simulated cluster ${JSON.stringify(name)}`)
       // Port 1 is privileged and unused on loopback: connecting is refused at once.
-      return `${c.down === 'refused' ? `${cert ? 'https' : 'http'}://127.0.0.1:1` : url}/clusters/${encodeURIComponent(name)}`
+      const base = c.down === 'refused' ? `${cert ? 'https' : 'http'}://127.0.0.1:1` : url
+      return `${base}/clusters/${encodeURIComponent(name)}${c.down === 'unknown' ? '-unknown' : ''}`
     },
     tokenOf: (name) => {
       const c = clusters.get(name)
