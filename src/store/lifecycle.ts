@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { hash, randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { InsertQueryBuilder, InsertResult, Kysely, Selectable, Transaction } from 'kysely'
 import type { Database, FleetKeysTable, IncidentsTable } from './schema.js'
@@ -149,6 +149,7 @@ const INCIDENT_COLUMNS = [
   'id',
   'kind',
   'cluster',
+  'group_hash',
   'detector',
   'cause',
   'title',
@@ -162,6 +163,11 @@ const INCIDENT_COLUMNS = [
   'members',
   'clusters',
 ] as const
+
+/** An incident group's short key (see incidents.group_hash). */
+function groupHash(kind: string, cluster: string, detector: string, cause: string): string {
+  return hash('sha256', `${kind}\u0000${cluster}\u0000${detector}\u0000${cause}`).slice(0, 32)
+}
 
 /**
  * A new incident's id: a UUIDv7 (time first), so new incidents go to the end of the primary-key
@@ -328,6 +334,7 @@ function planScan(
         id: newIncidentId(now),
         kind: 'cluster',
         cluster: name,
+        group_hash: groupHash('cluster', name, '', cause),
         cause,
         detector: '',
         title,
@@ -880,6 +887,7 @@ async function maintainFleet(
         id: newIncidentId(now),
         kind: 'fleet',
         cluster: '',
+        group_hash: groupHash('fleet', '', r.detector, r.fleet_key),
         cause: r.fleet_key,
         detector: r.detector,
         title,

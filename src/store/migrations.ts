@@ -142,6 +142,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('kind', 'text', (c) => c.notNull())
           .addColumn('cluster', 'text', (c) => c.notNull())
+          .addColumn('group_hash', 'text', (c) => c.notNull())
           .addColumn('detector', 'text', (c) => c.notNull())
           .addColumn('cause', 'text', (c) => c.notNull())
           .addColumn('title', 'text', (c) => c.notNull())
@@ -159,11 +160,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
         // At most one open incident per group (a cluster's cause; a detector's fleet key with
         // cluster ''), which is also how a cluster's open incidents are read; resolved ones stay
-        // as history.
+        // as history. The group is hashed: causes can be long, index entries cannot.
         await db.schema
           .createIndex('incidents_open_group')
           .on('incidents')
-          .columns(['cluster', 'detector', 'cause'])
+          .columns(['cluster', 'group_hash'])
           .unique()
           .where(sql.ref('state'), '=', 'open')
           .execute()

@@ -4,13 +4,13 @@ import type { StoreContext } from './lifecycle.js'
 import { NOTIFICATION_EVENTS } from './outbox.js'
 import type { NotificationEvent, OutboxInput, OutboxMessage, OutboxStore } from './outbox.js'
 import { chunks, num } from './rows.js'
-import { checkDate, checkString, MAX_ID, MAX_EVIDENCE } from './validate.js'
+import { checkDate, checkString, MAX_EVIDENCE, MAX_ID, MAX_KEY } from './validate.js'
 
 function checkMessage(m: OutboxInput, i: number): string {
   const where = `outbox message ${i}`
-  checkString(where, 'key', m.key, MAX_ID)
+  checkString(where, 'key', m.key, MAX_KEY)
   checkString(where, 'receiver', m.receiver, MAX_ID)
-  checkString(where, 'incidentId', m.incidentId, MAX_ID)
+  checkString(where, 'incidentId', m.incidentId, MAX_KEY)
   if (!NOTIFICATION_EVENTS.includes(m.event))
     throw new KubedacError('KDAC_E_STORE_INPUT', `${where}: unknown event ${JSON.stringify(m.event)}`)
   let payload: string | undefined

@@ -115,6 +115,8 @@ export interface IncidentsTable {
   kind: string
   /** The cluster; '' for fleet incidents (null in the API). */
   cluster: string
+  /** Hash of kind, cluster, detector and cause: unique among a cluster's open incidents (a short index key). */
+  group_hash: string
   cause: string
   /** The detector of a fleet incident; '' for cluster incidents (null in the API). */
   detector: string

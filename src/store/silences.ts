@@ -8,7 +8,7 @@ import type { Database } from './schema.js'
 import { chunks, num, silenceFromRow } from './rows.js'
 import { silencingOf } from './silencing.js'
 import type { SilenceInput, SilenceOrigin, SilenceRecord, SilenceSync } from './types.js'
-import { checkDate, checkString, MAX_ID, MAX_TEXT } from './validate.js'
+import { checkDate, checkString, MAX_ID, MAX_KEY, MAX_TEXT } from './validate.js'
 
 /** Findings read per batch when silences are re-applied. */
 const BATCH = 5000
@@ -19,7 +19,7 @@ function bad(detail: string): never {
 
 function checkSilence(s: SilenceInput, where: string): string {
   if (s === null || typeof s !== 'object') bad(`${where}: not an object`)
-  checkString(where, 'id', s.id, MAX_ID, true)
+  checkString(where, 'id', s.id, MAX_KEY, true)
   if (s.id === '') bad(`${where}: id is empty`)
   for (const f of ['owner', 'reason', 'createdBy'] as const) {
     checkString(where, f, s[f], f === 'reason' ? MAX_TEXT : MAX_ID)

@@ -864,6 +864,53 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       expect((await store.listFindings()).total).toBe(0)
     })
 
+    it('stores identities as long as the limits allow (multibyte too), and refuses longer ones by name', async () => {
+      const { store } = await fresh()
+      const wide = (n: number) => 'é'.repeat(n)
+      const cluster = wide(253)
+      const f = finding(cluster, 'x', {
+        detector: `d${wide(252)}`,
+        cluster,
+        fingerprint: wide(256),
+        cause: wide(1024),
+        fleetKey: wide(256),
+        object: { apiVersion: 'v1', kind: 'Pod', namespace: wide(253), name: wide(1024) },
+        objectLabels: { [wide(317)]: wide(1024) },
+      })
+      const r = await store.recordScan({
+        ...scanOf(cluster, [f], at(0), { ran: [f.detector] }),
+        cluster: { name: cluster, source: 's', labels: { [wide(317)]: wide(253) } },
+      })
+      expect(r.opened).toHaveLength(1)
+      expect((await store.getFinding(wide(256)))?.cause).toBe(wide(1024))
+      await store.acknowledge(wide(256), { by: wide(1024), at: at(1) })
+      await store.enqueue(
+        [{ key: wide(256), receiver: wide(1024), event: 'open', incidentId: wide(256), payload: {} }],
+        at(0),
+      )
+      expect(
+        await store.enqueue(
+          [{ key: wide(256), receiver: 'r', event: 'open', incidentId: 'i', payload: {} }],
+          at(0),
+        ),
+      ).toBe(0)
+      await expectCode(
+        store.recordScan(
+          scanOf('c1', [finding('c1', 'y', { detector: 'd'.repeat(254), fingerprint: 'fp' })], at(0)),
+        ),
+        'KDAC_E_STORE_INPUT',
+        /detector is 254 characters long; the limit is 253/,
+      )
+      await expectCode(
+        store.recordScan({
+          ...scanOf('c1', [], at(0)),
+          cluster: { name: 'c1', source: 's', labels: { team: 'x'.repeat(254) } },
+        }),
+        'KDAC_E_STORE_INPUT',
+        /labels.team is 254 characters long/,
+      )
+    })
+
     it('outbox: idempotent enqueue, leased claims, sent and failed, retries', async () => {
       const { store } = await fresh()
       const msg = (key: string) => ({

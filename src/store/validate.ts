@@ -3,8 +3,17 @@ import { SEVERITIES } from '../core/types.js'
 import type { FindingBody } from './rows.js'
 import type { RecordScanInput, StoredFindingInput } from './types.js'
 
-/** Longest identity string (names, kinds, keys, ids) the store accepts. */
-export const MAX_ID = 2048
+/**
+ * Longest cluster, detector and namespace name (Kubernetes' longest names). Indexed columns are
+ * kept short: PostgreSQL refuses an index entry over about 2.7 kB.
+ */
+export const MAX_NAME = 253
+/** Longest key: fingerprint, fleet key, silence id, outbox key (indexed too). */
+export const MAX_KEY = 256
+/** Longest label key (a DNS prefix, '/', a name). */
+export const MAX_LABEL_KEY = 317
+/** Longest other identity string (kind, object name, cause, category, message id, user names). */
+export const MAX_ID = 1024
 /** Longest prose (title, message, remediation, runbook, comments) the store accepts. */
 export const MAX_TEXT = 65_536
 /** Largest evidence object, as JSON. */
@@ -28,14 +37,14 @@ export function checkString(where: string, field: string, v: unknown, max: numbe
   if (v.includes('\u0000')) fail(`${where}: ${field} contains a NUL character`)
 }
 
-/** Checks a string-to-string map (labels). */
-export function checkLabels(where: string, field: string, v: unknown): void {
+/** Checks a string-to-string map (labels); values up to `maxValue` characters. */
+export function checkLabels(where: string, field: string, v: unknown, maxValue: number): void {
   if (v === undefined) return
   if (v === null || typeof v !== 'object' || Array.isArray(v))
     fail(`${where}: ${field} must be an object of strings`)
   for (const [k, val] of Object.entries(v)) {
-    checkString(where, `${field} key`, k, MAX_ID)
-    checkString(where, `${field}.${k}`, val, MAX_TEXT)
+    checkString(where, `${field} key`, k, MAX_LABEL_KEY)
+    checkString(where, `${field}.${k.slice(0, 64)}`, val, maxValue)
   }
 }
 
@@ -81,10 +90,10 @@ export function bodyJson(where: string, f: StoredFindingInput): string {
 function checkFinding(f: StoredFindingInput, i: number, cluster: string): void {
   const where = `finding ${i}${typeof f?.fingerprint === 'string' ? ` (${f.fingerprint.slice(0, 64)})` : ''} of cluster "${cluster}"`
   if (f === null || typeof f !== 'object') fail(`${where}: not an object`)
-  checkString(where, 'fingerprint', f.fingerprint, 256)
+  checkString(where, 'fingerprint', f.fingerprint, MAX_KEY)
   if (f.fingerprint === '') fail(`${where}: fingerprint is empty`)
-  checkString(where, 'detector', f.detector, MAX_ID)
-  checkString(where, 'cluster', f.cluster, MAX_ID)
+  checkString(where, 'detector', f.detector, MAX_NAME)
+  checkString(where, 'cluster', f.cluster, MAX_NAME)
   if (f.cluster !== cluster)
     fail(`${where}: belongs to cluster "${f.cluster.slice(0, 256)}", not to the scanned one`)
   if (!(SEVERITIES as readonly unknown[]).includes(f.severity))
@@ -97,14 +106,14 @@ function checkFinding(f: StoredFindingInput, i: number, cluster: string): void {
   checkString(where, 'runbook', f.runbook, MAX_TEXT)
   checkString(where, 'cause', f.cause, MAX_ID)
   if (f.cause === '') fail(`${where}: cause is empty`)
-  checkString(where, 'fleetKey', f.fleetKey, MAX_ID, true)
+  checkString(where, 'fleetKey', f.fleetKey, MAX_KEY, true)
   if (f.object === null || typeof f.object !== 'object') fail(`${where}: object is missing`)
   checkString(where, 'object.apiVersion', f.object.apiVersion, MAX_ID)
   checkString(where, 'object.kind', f.object.kind, MAX_ID)
-  checkString(where, 'object.namespace', f.object.namespace, MAX_ID, true)
+  checkString(where, 'object.namespace', f.object.namespace, MAX_NAME, true)
   checkString(where, 'object.name', f.object.name, MAX_ID)
   checkString(where, 'object.uid', f.object.uid, MAX_ID, true)
-  checkLabels(where, 'objectLabels', f.objectLabels)
+  checkLabels(where, 'objectLabels', f.objectLabels, MAX_ID)
 }
 
 /** Checks a scan before anything is written; the error names the finding and the field. */
@@ -112,11 +121,11 @@ export function validateRecordScan(input: RecordScanInput): void {
   if (input === null || typeof input !== 'object') fail('recordScan: input is missing')
   const c = input.cluster
   if (c === null || typeof c !== 'object') fail('recordScan: cluster is missing')
-  checkString('cluster', 'name', c.name, MAX_ID)
+  checkString('cluster', 'name', c.name, MAX_NAME)
   if (c.name === '') fail('cluster: name is empty')
   const where = `cluster "${c.name}"`
   checkString(where, 'source', c.source, MAX_TEXT)
-  checkLabels(where, 'labels', c.labels)
+  checkLabels(where, 'labels', c.labels, MAX_NAME)
   checkDate(where, 'now', input.now)
   checkDate(where, 'startedAt', input.startedAt, true)
   const r = input.result
@@ -128,7 +137,7 @@ export function validateRecordScan(input: RecordScanInput): void {
   if (!Number.isInteger(r.objects) || r.objects < 0)
     fail(`${where}: result.objects must be a non-negative integer`)
   if (!Array.isArray(input.detectorsRan)) fail(`${where}: detectorsRan must be an array of detector ids`)
-  for (const d of input.detectorsRan) checkString(where, 'detectorsRan[]', d, MAX_ID)
+  for (const d of input.detectorsRan) checkString(where, 'detectorsRan[]', d, MAX_NAME)
   for (const [d, n] of Object.entries(input.resolveAfter ?? {}))
     if (!Number.isInteger(n) || n < 1)
       fail(`${where}: resolveAfter.${d} must be a positive integer, got ${String(n)}`)
