@@ -29,6 +29,7 @@ function run(
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     child.on('error', reject)
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
+    child.stdin.on('error', () => {}) // EPIPE when the command exits without reading: its code tells
     child.stdin.end(input ?? '')
   })
 }

@@ -175,6 +175,10 @@ function run(
       clearTimeout(timer)
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr })
     })
+    // A command that exits without reading its input (kubectl failing early, or one that needs
+    // none) closes the pipe: EPIPE on our write is not an error of its own; its exit code and
+    // stderr tell what happened.
+    child.stdin?.on('error', () => {})
     child.stdin?.end(opts.input ?? '')
   })
 }
