@@ -105,7 +105,13 @@ async function scanChild() {
         })
   const t2 = performance.now()
   let rendered = 0
-  if (!has('no-render')) rendered = renderReport('json', report, { detectors: new Map() }).length
+  let renderError = ''
+  try {
+    if (!has('no-render')) rendered = renderReport('json', report, { detectors: new Map() }).length
+  } catch (e) {
+    // A report bigger than a JavaScript string (half a GiB) cannot be rendered as one: say so.
+    renderError = String(e)
+  }
   const t3 = performance.now()
   const cpu = process.cpuUsage(c0)
   const statuses = {}
@@ -127,21 +133,29 @@ async function scanChild() {
       objects: report.clusters.reduce((n, c) => n + c.objects, 0),
       findings: report.findings.length,
       renderedBytes: rendered,
+      renderError,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
     }) + '\n',
   )
 }
 
-/** Collection and snapshots only, with the scan's concurrency: a report without findings. */
+/** Collection and snapshots only, admitted as the scan admits clusters: a report without findings. */
 async function collectOnly(targets, collectors, detectors, concurrency, collectCluster) {
-  const { statusOf } = await import(join(dist, 'pipeline.js'))
+  const { statusOf, admission, DEFAULT_OBJECT_BUDGET } = await import(join(dist, 'pipeline.js'))
+  const gate = admission(concurrency, DEFAULT_OBJECT_BUDGET)
   const clusters = []
   let next = 0
   await Promise.all(
     Array.from({ length: Math.min(concurrency, targets.length) }, async () => {
       while (next < targets.length) {
+        await gate.enter()
+        if (next >= targets.length) {
+          gate.leave(undefined)
+          break
+        }
         const t = targets[next++]
         const { snapshot, errors } = await collectCluster(t, collectors, detectors)
+        gate.leave(snapshot.size)
         clusters.push({ name: t.name, status: statusOf(errors), objects: snapshot.size, errors })
       }
     }),
@@ -375,17 +389,11 @@ async function main() {
       const a = [...xs].sort((x, y) => x - y)
       return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2
     }
-    const scanned = { ...scans[0] }
-    scanned.wallMs = median(scans.map((s) => s.wallMs))
-    scanned.cpuMs = median(scans.map((s) => s.cpuMs))
-    scanned.maxRssBytes = Math.max(...scans.map((s) => s.maxRssBytes))
+    // The run with the median wall time stands for all (its phases add up); peak RSS is the highest.
+    const medianRun = (xs) => [...xs].sort((a, b) => a.wallMs - b.wallMs)[(xs.length - 1) >> 1]
+    const scanned = { ...medianRun(scans), maxRssBytes: Math.max(...scans.map((s) => s.maxRssBytes)) }
     const floor = floors.length
-      ? {
-          ...floors[0],
-          wallMs: median(floors.map((f) => f.wallMs)),
-          cpuMs: median(floors.map((f) => f.cpuMs)),
-          maxRssBytes: Math.max(...floors.map((f) => f.maxRssBytes)),
-        }
+      ? { ...medianRun(floors), maxRssBytes: Math.max(...floors.map((f) => f.maxRssBytes)) }
       : undefined
     const pairRatio = floors.length ? median(floors.map((f, i) => scans[i].wallMs / f.wallMs)) : NaN
     const pairCpuRatio = floors.length ? median(floors.map((f, i) => scans[i].cpuMs / f.cpuMs)) : NaN
@@ -396,6 +404,7 @@ async function main() {
     const lines = [
       `scanner: ${wallS.toFixed(2)} s wall (inventory ${(scanned.inventoryMs / 1000).toFixed(2)} s, scan ${(scanned.scanMs / 1000).toFixed(2)} s, render ${(scanned.renderMs / 1000).toFixed(2)} s), ${(scanned.cpuMs / 1000).toFixed(2)} s CPU, concurrency ${scanned.concurrency}`,
       `         ${(clusters / wallS).toFixed(0)} clusters/s, ${scanned.objects} objects, ${scanned.findings} findings, report ${mb(scanned.renderedBytes)} MiB, peak RSS ${mb(scanned.maxRssBytes)} MiB`,
+      ...(scanned.renderError ? [`         JSON report not rendered: ${scanned.renderError}`] : []),
       `         clusters: ${JSON.stringify(scanned.statuses)}${Object.keys(scanned.codes).length ? `, errors: ${JSON.stringify(scanned.codes)}` : ''}`,
       `server:  ${rpc.toFixed(1)} requests and ${(scanStats.bytes / Math.max(1, live) / 1024).toFixed(1)} KiB per reachable cluster (${scanStats.discovery} discovery, ${scanStats.lists} lists, ${scanStats.gets} single GETs), faults ${JSON.stringify(scanStats.faults)}`,
       `plan:    ${plan.discovery.length} discovery + ${plan.lists.length} lists per cluster`,
