@@ -406,7 +406,7 @@ async function main() {
       `         ${(clusters / wallS).toFixed(0)} clusters/s, ${scanned.objects} objects, ${scanned.findings} findings, report ${mb(scanned.renderedBytes)} MiB, peak RSS ${mb(scanned.maxRssBytes)} MiB`,
       ...(scanned.renderError ? [`         JSON report not rendered: ${scanned.renderError}`] : []),
       `         clusters: ${JSON.stringify(scanned.statuses)}${Object.keys(scanned.codes).length ? `, errors: ${JSON.stringify(scanned.codes)}` : ''}`,
-      `server:  ${rpc.toFixed(1)} requests and ${(scanStats.bytes / Math.max(1, live) / 1024).toFixed(1)} KiB per reachable cluster (${scanStats.discovery} discovery, ${scanStats.lists} lists, ${scanStats.gets} single GETs), faults ${JSON.stringify(scanStats.faults)}`,
+      `server:  ${rpc.toFixed(1)} requests and ${(scanStats.bytes / Math.max(1, live) / 1024).toFixed(1)} KiB per reachable cluster (${scanStats.discovery} discovery, ${scanStats.lists} lists, ${scanStats.gets} single GETs), ${(scanStats.connections / Math.max(1, live)).toFixed(1)} connections per cluster, faults ${JSON.stringify(scanStats.faults)}`,
       `plan:    ${plan.discovery.length} discovery + ${plan.lists.length} lists per cluster`,
     ]
     if (floor)

@@ -212,6 +212,20 @@ describe('gentleness', () => {
     expect(got.snapshot.list('v1/Pod')).toHaveLength(1_700)
   })
 
+  it('keeps connections alive within a cluster and leaves none open after the scan', async () => {
+    const targets = await fleet({ clusters: 20, pods: 30 })
+    const report = await scan({ targets, detectors, collectors: [collector()], concurrency: 8 })
+    expect(report.clusters.every((c) => c.status === 'scanned')).toBe(true)
+    const t = sim!.totals()
+    // At most one connection per request in flight per cluster (2 for discovery, 4 kinds at once).
+    expect(t.connections).toBeLessThanOrEqual(20 * 4)
+    expect(t.requests).toBeGreaterThan(t.connections * 5)
+    // Each cluster's agent is closed when it is done: no socket outlives its cluster.
+    for (let i = 0; i < 50 && sim!.totals().openConnections > 0; i++)
+      await new Promise((r) => setTimeout(r, 20))
+    expect(sim!.totals().openConnections).toBe(0)
+  })
+
   it('reads each kind in one request from a server that answers resourceVersion=0 whole (v1.32)', async () => {
     const targets = await fleet({ clusters: 1, nodes: 20, pods: 1_700 })
     const got = await collectCluster(targets[0]!, [collector()], detectors)

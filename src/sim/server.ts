@@ -145,7 +145,8 @@ export interface Simulator {
   /** Writes {@link kubeconfig} to a file (mode 0600). */
   writeKubeconfig(path: string): Promise<void>
   stats(): Record<string, ClusterStats>
-  totals(): ClusterStats & { clusters: number }
+  /** Counters summed over clusters, with TCP connections accepted (since reset) and open now. */
+  totals(): ClusterStats & { clusters: number; connections: number; openConnections: number }
   log(): SimLogEntry[]
   /** Clears counters and the log. */
   reset(): void
@@ -303,7 +304,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       )
     : http.createServer({ keepAliveTimeout: 30_000, requestTimeout: 0 }, onRequest)
   const sockets = new Set<Socket>()
+  let connections = 0
   server.on('connection', (s) => {
+    connections++
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
   })
@@ -790,7 +793,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     writeKubeconfig: (path) => writeFile(path, sim.kubeconfig(), { mode: 0o600 }),
     stats: () => Object.fromEntries([...clusters].map(([n, c]) => [n, structuredClone(c.stats)])),
     totals: () => {
-      const t = { ...newStats(), clusters: clusters.size }
+      const t = { ...newStats(), clusters: clusters.size, connections, openConnections: sockets.size }
       for (const c of clusters.values()) {
         t.requests += c.stats.requests
         t.bytes += c.stats.bytes
@@ -804,6 +807,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     log: () => [...logEntries],
     reset: () => {
+      connections = 0
       for (const c of clusters.values()) {
         c.stats = newStats()
         c.attempts = undefined
