@@ -25,8 +25,6 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createGunzip } from 'node:zlib'
 
-/* global fetch */
-
 const here = fileURLToPath(new URL('.', import.meta.url))
 const dist = process.env.KUBEDAC_DIST ? resolve(process.env.KUBEDAC_DIST) : resolve(here, '../dist')
 const args = process.argv.slice(2)
@@ -66,7 +64,7 @@ async function simChild() {
   })
   const kubeconfig = flag('kubeconfig-out')
   await sim.writeKubeconfig(kubeconfig)
-  process.stdout.write(JSON.stringify({ url: sim.url, first: sim.names[0] }) + '\n')
+  process.stdout.write(JSON.stringify({ url: sim.url, first: sim.names[0], ca: sim.caData }) + '\n')
   process.stdin.resume()
   process.stdin.on('end', () => sim.close().then(() => process.exit(0)))
 }
@@ -303,9 +301,18 @@ function runChild(role, extra) {
   })
 }
 
-async function getJson(url) {
-  const res = await fetch(url)
-  return res.json()
+/** GET of the simulator's own endpoints (/_sim/…), trusting its certificate when it serves TLS. */
+let simCa
+function getJson(url) {
+  return new Promise((resolvePromise, reject) => {
+    const mod = url.startsWith('https:') ? https : http
+    const req = mod.get(url, simCa ? { ca: simCa } : {}, (res) => {
+      let body = ''
+      res.setEncoding('utf8').on('data', (d) => (body += d))
+      res.on('end', () => resolvePromise(JSON.parse(body)))
+    })
+    req.on('error', reject)
+  })
 }
 
 async function main() {
@@ -332,6 +339,7 @@ async function main() {
       })
       sim.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)))
     })
+    simCa = info.ca
     const clusters = num('clusters', 100)
     const stats = async () => (await getJson(`${info.url}/_sim/stats`)).totals
     const log = async () => getJson(`${info.url}/_sim/log`)
