@@ -596,6 +596,41 @@ const isAggregated = (contentType: string, body: unknown): body is AggregatedLis
 /** What went wrong, as the collector reports it. */
 type Failure = { code: ErrorCode; detail: string; fatal: boolean }
 
+/** The collector's tuning with its defaults filled in. */
+function tuning(
+  options: KubernetesCollectorOptions,
+): Required<Omit<KubernetesCollectorOptions, 'deadlineMs'>> {
+  return {
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    maxRetries: options.maxRetries ?? 3,
+    retryBaseMs: options.retryBaseMs ?? 250,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+    pageSize: options.pageSize ?? 500,
+    concurrency: Math.max(1, options.concurrency ?? DEFAULT_KIND_CONCURRENCY),
+    shareSiblings: options.shareSiblings ?? true,
+  }
+}
+
+/**
+ * What a failed request means for the cluster: its error code, the detail to report, and whether
+ * the cluster's collection must stop (the deadline passed, the server is not reached, or 401).
+ */
+function classify(e: unknown, what: string, server: string): Failure {
+  if (e instanceof DeadlineError)
+    return { code: 'KDAC_E_CLUSTER_DEADLINE', detail: `${what} not finished`, fatal: true }
+  if (e instanceof NetError)
+    return e.kind === 'transient'
+      ? { code: 'KDAC_E_LIST_FAILED', detail: `${what}: ${e.message}`, fatal: false }
+      : {
+          code: e.kind === 'tls' ? 'KDAC_E_CLUSTER_TLS' : 'KDAC_E_CLUSTER_UNREACHABLE',
+          detail: `${server}: ${e.message}`,
+          fatal: true,
+        }
+  if (e instanceof HttpError && (e.status === 401 || e.status === 403))
+    return { code: 'KDAC_E_CLUSTER_AUTH', detail: `${what}: ${e.message}`, fatal: e.status === 401 }
+  return { code: 'KDAC_E_LIST_FAILED', detail: `${what}: ${errorMessage(e)}`, fatal: false }
+}
+
 /**
  * Finds which of the wanted kinds (by `group/Kind`) the server serves, in its preferred version.
  * Kinds it does not serve are simply absent from the result. Two requests on servers with
@@ -722,15 +757,7 @@ export async function discoverCluster(
   }
   secrets = conn.secrets
   out.server = conn.server
-  const opts = {
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-    maxRetries: options.maxRetries ?? 3,
-    retryBaseMs: options.retryBaseMs ?? 250,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
-    pageSize: options.pageSize ?? 500,
-    concurrency: Math.max(1, options.concurrency ?? DEFAULT_KIND_CONCURRENCY),
-    shareSiblings: options.shareSiblings ?? true,
-  }
+  const opts = tuning(options)
   const signal =
     options.deadlineMs === undefined ? new AbortController().signal : AbortSignal.timeout(options.deadlineMs)
   try {
@@ -743,15 +770,12 @@ export async function discoverCluster(
       else out.notServed.push({ groupKind: gk, keys: w.keys })
     }
   } catch (e) {
-    const code: ErrorCode =
-      e instanceof NetError && e.kind === 'tls'
-        ? 'KDAC_E_CLUSTER_TLS'
-        : e instanceof HttpError && (e.status === 401 || e.status === 403)
-          ? 'KDAC_E_CLUSTER_AUTH'
-          : e instanceof DeadlineError
-            ? 'KDAC_E_CLUSTER_DEADLINE'
-            : 'KDAC_E_CLUSTER_UNREACHABLE'
-    report(code, `discovery on ${conn.server}: ${errorMessage(e)}`)
+    // As in a scan: an API that cannot be discovered is an API not reached.
+    const { code } = classify(e, 'discovery', conn.server)
+    report(
+      code === 'KDAC_E_LIST_FAILED' ? 'KDAC_E_CLUSTER_UNREACHABLE' : code,
+      `discovery on ${conn.server}: ${errorMessage(e)}`,
+    )
   } finally {
     conn.agent.destroy()
   }
@@ -760,15 +784,7 @@ export async function discoverCluster(
 
 /** Builds the live-cluster collector with its tuning. */
 export function createKubernetesCollector(options: KubernetesCollectorOptions = {}): Collector {
-  const opts = {
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-    maxRetries: options.maxRetries ?? 3,
-    retryBaseMs: options.retryBaseMs ?? 250,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
-    pageSize: options.pageSize ?? 500,
-    concurrency: Math.max(1, options.concurrency ?? DEFAULT_KIND_CONCURRENCY),
-    shareSiblings: options.shareSiblings ?? true,
-  }
+  const opts = tuning(options)
   return defineCollector({
     meta: {
       id: 'kubernetes',
@@ -834,21 +850,7 @@ async function listAll(
 ): Promise<void> {
   const { sink } = ctx
 
-  const failure = (e: unknown, what: string): Failure => {
-    if (e instanceof DeadlineError)
-      return { code: 'KDAC_E_CLUSTER_DEADLINE', detail: `${what} not finished`, fatal: true }
-    if (e instanceof NetError)
-      return e.kind === 'transient'
-        ? { code: 'KDAC_E_LIST_FAILED', detail: `${what}: ${e.message}`, fatal: false }
-        : {
-            code: e.kind === 'tls' ? 'KDAC_E_CLUSTER_TLS' : 'KDAC_E_CLUSTER_UNREACHABLE',
-            detail: `${conn.server}: ${e.message}`,
-            fatal: true,
-          }
-    if (e instanceof HttpError && (e.status === 401 || e.status === 403))
-      return { code: 'KDAC_E_CLUSTER_AUTH', detail: `${what}: ${e.message}`, fatal: e.status === 401 }
-    return { code: 'KDAC_E_LIST_FAILED', detail: `${what}: ${errorMessage(e)}`, fatal: false }
-  }
+  const failure = (e: unknown, what: string): Failure => classify(e, what, conn.server)
 
   let served: Map<string, ServedKind>
   try {
