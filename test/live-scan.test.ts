@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../src/core/types.js'
 import { mergeKubeconfigs, startClusters, type TestCluster } from './cluster/cluster.js'
 import { CLI, ROOT } from './e2e/helpers.js'
+import { seedNotReadyNode, seedReplicaFailure } from './support/live-seeds.js'
 
 // kubedac scan against real kube-apiservers (built from Go modules by test/cluster/build.sh):
 // problems are seeded with kubectl through the status subresource, then found by a live scan.
 let clusters: TestCluster[] = []
 let kubeconfig = ''
-
-const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString().replace(/\.\d+Z$/, 'Z')
 
 function scan(args: string[]): { code: number; report: Report; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, 'scan', ...args, '--format', 'json'], {
@@ -24,96 +23,10 @@ function scan(args: string[]): { code: number; report: Report; stderr: string } 
 beforeAll(async () => {
   clusters = await startClusters(2, { prefix: 'kubedac-live' })
   const [a, b] = clusters as [TestCluster, TestCluster]
-  const node = (name: string) =>
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
-    })
-  // Cluster a: node n1 NotReady for 20 minutes, node n2 Ready.
-  await a.kubectl(['create', '-f', '-'], { input: node('n1') })
-  await a.kubectl(['create', '-f', '-'], { input: node('n2') })
-  const cond = (status: string, reason: string, since: string) => ({
-    status: {
-      conditions: [
-        {
-          type: 'Ready',
-          status,
-          reason,
-          message: reason,
-          lastHeartbeatTime: ago(1),
-          lastTransitionTime: since,
-        },
-      ],
-      allocatable: { cpu: '4', memory: '16Gi', pods: '110' },
-      capacity: { cpu: '4', memory: '16Gi', pods: '110' },
-    },
-  })
-  await a.kubectl([
-    'patch',
-    'node',
-    'n1',
-    '--subresource=status',
-    '--type=merge',
-    '-p',
-    JSON.stringify(cond('False', 'KubeletNotReady', ago(20))),
-  ])
-  await a.kubectl([
-    'patch',
-    'node',
-    'n2',
-    '--subresource=status',
-    '--type=merge',
-    '-p',
-    JSON.stringify(cond('True', 'KubeletReady', ago(600))),
-  ])
-  // Cluster b: a Deployment that cannot create pods because its namespace quota is used up.
-  await b.kubectl(['create', 'namespace', 'payments'])
-  await b.kubectl([
-    'create',
-    'deployment',
-    'ledger',
-    '-n',
-    'payments',
-    '--image=registry.example.com/ledger:7.3.1',
-    '--replicas=3',
-  ])
-  const status = {
-    status: {
-      observedGeneration: 1,
-      replicas: 0,
-      conditions: [
-        {
-          type: 'Available',
-          status: 'False',
-          reason: 'MinimumReplicasUnavailable',
-          message: 'Deployment does not have minimum availability.',
-          lastTransitionTime: ago(30),
-          lastUpdateTime: ago(30),
-        },
-        {
-          type: 'ReplicaFailure',
-          status: 'True',
-          reason: 'FailedCreate',
-          message:
-            'pods "ledger-5c9d8f7b6-q2w3e" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=2, limited: requests.cpu=2',
-          lastTransitionTime: ago(30),
-          lastUpdateTime: ago(30),
-        },
-      ],
-    },
-  }
-  await b.kubectl([
-    'patch',
-    'deployment',
-    'ledger',
-    '-n',
-    'payments',
-    '--subresource=status',
-    '--type=merge',
-    '-p',
-    JSON.stringify(status),
-  ])
+  // Cluster a: node n1 NotReady for 20 minutes, node n2 Ready. Cluster b: Deployment payments/ledger
+  // that cannot create pods because its namespace quota is used up.
+  await seedNotReadyNode(a)
+  await seedReplicaFailure(b)
   kubeconfig = await mergeKubeconfigs(clusters, join(a.dir, 'merged-kubeconfig'))
 }, 600_000)
 
