@@ -1,12 +1,17 @@
-import type { IncidentDetail } from '../store/types.js'
+import type { IncidentDetail, IncidentNotified } from '../store/types.js'
 import type { NotifyIncident } from './types.js'
 
 /** What the store does not know about an incident, for {@link fromStoreIncident}. */
 export interface FromStoreOptions {
   /** The time silences and snoozes are judged at. */
   now: Date
-  /** The incident is in the scan result's `escalated` list. */
+  /** The incident is in the scan result's `escalated` list (used when `notified` is not given). */
   escalated?: boolean
+  /**
+   * What was notified of it (the store's notifiedStates): the opening severity is then known (the
+   * one notified, or the peak when nothing was), and what was notified is not planned again.
+   */
+  notified?: IncidentNotified
   /** A link to the incident in kubedac's API or UI. */
   url?: string
 }
@@ -32,6 +37,8 @@ export function fromStoreIncident(detail: IncidentDetail, opts: FromStoreOptions
     severity: detail.severity,
     peakSeverity: detail.peakSeverity,
     ...(opts.escalated ? { escalated: true } : {}),
+    ...(opts.notified ? { openedSeverity: opts.notified.openedSeverity ?? detail.peakSeverity } : {}),
+    ...(opts.notified?.severity ? { notifiedSeverity: opts.notified.severity } : {}),
     state: detail.state,
     openedAt: detail.openedAt,
     ...(detail.resolvedAt ? { resolvedAt: detail.resolvedAt } : {}),

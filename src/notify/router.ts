@@ -95,18 +95,67 @@ const maxSeverity = (...s: Severity[]): Severity =>
 
 const stepBelow = (s: Severity): Severity => (s === 'critical' ? 'warning' : 'info')
 
+/** How an open incident is sent again: to some receivers, every `every` ms after its opening. */
+interface Repeat {
+  receivers: string[]
+  every: number
+  /** An Alertmanager refresh (else a resend of a critical incident). */
+  refresh: boolean
+}
+
+/** The severities an incident is planned at, from what it is and what was notified of it. */
+function severitiesOf(incident: NotifyIncident) {
+  const known = incident.openedSeverity
+  // Without the opening severity, a hinted escalation opened one step below its peak, and any
+  // severity from info up may have fired; otherwise it opened at its peak.
+  const hinted = known === undefined && incident.escalated === true
+  const peak = maxSeverity(
+    incident.peakSeverity ?? incident.severity,
+    incident.severity,
+    known ?? 'info',
+    incident.notifiedSeverity ?? 'info',
+  )
+  const opened = known ?? (hinted ? stepBelow(peak) : peak)
+  const lowest = known ?? (hinted ? 'info' : peak)
+  return { known, peak, opened, lowest }
+}
+
+/**
+ * The resends of an open incident: a critical one to its receivers every `resendInterval` (not to
+ * Alertmanager receivers, which repeat on their own), and to each Alertmanager receiver it is
+ * routed to every `refresh`, so that the alert's `endsAt` never runs out while it is open.
+ * `critical` says whether it counts as critical (now, or, for scheduling, at its peak).
+ */
+function repeatsOf(
+  receiversAt: (s: Severity) => string[],
+  everyReceiver: string[],
+  critical: boolean,
+  config: NotificationsConfig,
+): Repeat[] {
+  const types = new Map(config.receivers.map((r) => [r.name, r]))
+  const out: Repeat[] = []
+  if (critical) {
+    const receivers = receiversAt('critical').filter((r) => types.get(r)?.type !== 'alertmanager')
+    if (receivers.length) out.push({ receivers, every: config.resendInterval, refresh: false })
+  }
+  for (const r of everyReceiver) {
+    const rc = types.get(r)
+    if (rc?.type === 'alertmanager') out.push({ receivers: [r], every: rc.refresh, refresh: true })
+  }
+  return out
+}
+
 /**
  * Plans the outbox messages for incidents after a scan. Pure and idempotent: keys are built from
  * the receiver, the incident, the event and the opening time (plus the severity for an escalation,
  * the period for a resend), so planning the same state again yields the same keys and the outbox
- * (which ignores known keys) adds nothing. Pass every open incident (resends and an opening that a
- * crash kept from being planned are found that way) and those resolved since the last plan.
+ * (which ignores known keys) adds nothing.
  *
- * - `open`: once per opening, routed at the opening severity (`openedSeverity`).
- * - `escalate`: once per opening and peak severity above the opening one, routed at the peak.
- *   Without `openedSeverity`, only an incident marked `escalated` (by the scan that raised it) is
- *   escalated; give `openedSeverity` where the store keeps it, so that a crash between recording
- *   the scan and planning cannot lose an escalation.
+ * - `open`: once per opening, routed at the opening severity (`openedSeverity`); not planned when
+ *   `notifiedSeverity` says it was notified already.
+ * - `escalate`: once per opening and peak severity above the opening one (and above
+ *   `notifiedSeverity`), routed at the peak. Without `openedSeverity`, only an incident marked
+ *   `escalated` (by the scan that raised it) is escalated.
  * - `resend`: a critical incident still open is sent again every `resendInterval` after opening (not
  *   to Alertmanager receivers, which repeat on their own); Alertmanager receivers instead get every
  *   open incident again every `refresh` so that its `endsAt` never runs out while it is open.
@@ -125,13 +174,8 @@ export function planNotifications(
   const out: PlannedMessage[] = []
   for (const incident of incidents) {
     if (incident.silenced && incident.state === 'open') continue
-    // Without the opening severity, a hinted escalation opened one step below its peak, and any
-    // severity from info up may have fired; otherwise it opened at its peak.
-    const known = incident.openedSeverity
-    const hinted = known === undefined && incident.escalated === true
-    const peak = maxSeverity(incident.peakSeverity ?? incident.severity, incident.severity, known ?? 'info')
-    const opened = known ?? (hinted ? stepBelow(peak) : peak)
-    const lowest = known ?? (hinted ? 'info' : peak)
+    const { known, peak, opened, lowest } = severitiesOf(incident)
+    const told = incident.notifiedSeverity
     const epoch = incident.openedAt.getTime()
     const labels = sharedLabels(incident, clusterLabels)
     const route = (s: Severity) => routeIncident(incident, s, clusterLabels, config)
@@ -159,23 +203,43 @@ export function planNotifications(
       add(receivers, 'resolve', '', peak)
       continue
     }
-    add(route(opened), 'open', '', opened)
-    if (severityRank(peak) > severityRank(opened))
-      add(route(peak), 'escalate', `:${peak}`, peak, known ? { previousSeverity: known } : {})
+    if (told === undefined) add(route(opened), 'open', '', opened)
+    const before = told ?? opened
+    if (severityRank(peak) > severityRank(before))
+      add(route(peak), 'escalate', `:${peak}`, peak, known ? { previousSeverity: before } : {})
     const age = now.getTime() - epoch
-    if (incident.severity === 'critical') {
-      const period = Math.floor(age / config.resendInterval)
-      const receivers = route('critical').filter((r) => types.get(r)?.type !== 'alertmanager')
-      if (period >= 1) add(receivers, 'resend', `:${period}`, 'critical', { sequence: period })
-    }
-    for (const r of everyRoute()) {
-      const rc = types.get(r)
-      if (rc?.type !== 'alertmanager') continue
-      const period = Math.floor(age / rc.refresh)
-      if (period >= 1) add([r], 'resend', `:refresh:${period}`, peak, { sequence: period })
+    for (const r of repeatsOf(route, everyRoute(), incident.severity === 'critical', config)) {
+      const period = Math.floor(age / r.every)
+      if (period < 1) continue
+      if (r.refresh) add(r.receivers, 'resend', `:refresh:${period}`, peak, { sequence: period })
+      else add(r.receivers, 'resend', `:${period}`, 'critical', { sequence: period })
     }
   }
   return out
+}
+
+/**
+ * When an open incident is next to be planned again for a resend or an Alertmanager refresh
+ * (the next period boundary after `now`), or null when it has none. A resend is scheduled while its
+ * peak is critical, so that one back at critical after a while lower keeps its resends.
+ */
+export function nextResendAt(
+  incident: NotifyIncident,
+  clusterLabels: ClusterLabels,
+  config: NotificationsConfig,
+  now: Date,
+): Date | null {
+  if (incident.state !== 'open') return null
+  const { peak, lowest } = severitiesOf(incident)
+  const route = (s: Severity) => routeIncident(incident, s, clusterLabels, config)
+  const every = [...new Set(severitiesBetween(lowest, peak).flatMap(route))]
+  const epoch = incident.openedAt.getTime()
+  let next: number | null = null
+  for (const r of repeatsOf(route, every, peak === 'critical', config)) {
+    const at = epoch + (Math.floor(Math.max(0, now.getTime() - epoch) / r.every) + 1) * r.every
+    if (next === null || at < next) next = at
+  }
+  return next === null ? null : new Date(next)
 }
 
 function payloadOf(

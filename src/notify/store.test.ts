@@ -173,11 +173,12 @@ for (const backend of backends) {
       await enqueueChanges(store, r1, config, t0)
       const inc = (await store.listIncidents({ state: 'open' })).items[0]!
       expect((await store.getIncident(inc.id))!.lastNotifiedAt).toEqual(t0)
-      expect((await enqueueSweep(store, config, later(60_000))).added).toBe(0)
+      // Nothing is owed: the sweep reads no incident at all.
+      expect(await enqueueSweep(store, config, later(60_000))).toEqual({ incidents: 0, planned: 0, added: 0 })
       // The process died after recording this scan, before enqueueing what it changed.
       await store.recordScan(scanOf('critical', later(120_000), ['web', 'api']))
       const swept = await enqueueSweep(store, config, later(180_000))
-      expect(swept).toMatchObject({ incidents: 2, added: 1 })
+      expect(swept).toMatchObject({ incidents: 1, added: 1 })
       expect((await enqueueSweep(store, config, later(4 * 3_600_000))).added).toBe(1)
       await deliver(store, rs, { now: later(4 * 3_600_000) })
       const sent = hook.requests.map((r) => r.json as { event: string; incident: { cause: string } })
@@ -186,6 +187,125 @@ for (const backend of backends) {
         ['open', 'Deployment/shop/api'],
         ['resend', 'Deployment/shop/web'],
       ])
+    })
+
+    // What a crash between recording a scan and enqueueing its messages leaves: the scan in the
+    // store, its messages nowhere. The store's record of what was notified says what is owed.
+    it('a crash after recording an escalation and before enqueueing it: the next sweep sends that escalation once', async () => {
+      const { store, hook, rs } = await setup()
+      const config = shopConfig(hook.url)
+      await enqueueChanges(store, await store.recordScan(scanOf('warning', t0)), config, t0)
+      await deliver(store, rs, { now: t0 })
+      const r2 = await store.recordScan(scanOf('critical', later(60_000)))
+      expect(r2.escalated).toHaveLength(1)
+      const id = r2.escalated[0]!.id
+      expect((await store.notifiedStates([id])).get(id)).toMatchObject({
+        openedSeverity: 'warning',
+        severity: 'warning',
+        state: 'open',
+      })
+      // Killed here. The restarted process sweeps: the escalation, once.
+      expect(await store.incidentsToNotify({ now: later(120_000), limit: 10 })).toEqual([id])
+      expect(await enqueueSweep(store, config, later(120_000))).toMatchObject({ incidents: 1, added: 1 })
+      expect(await enqueueSweep(store, config, later(180_000))).toEqual({
+        incidents: 0,
+        planned: 0,
+        added: 0,
+      })
+      // The scan's own plan, had it run late, adds nothing either.
+      expect((await enqueueChanges(store, r2, config, later(180_000))).added).toBe(0)
+      await deliver(store, rs, { now: later(180_000) })
+      expect(events(hook)).toEqual([
+        ['open', 'warning'],
+        ['escalate', 'critical'],
+      ])
+      expect((hook.requests[1]!.json as { previousSeverity?: string }).previousSeverity).toBe('warning')
+      expect((await store.notifiedStates([id])).get(id)).toMatchObject({
+        severity: 'critical',
+        state: 'open',
+      })
+    })
+
+    it('a crash after recording a resolve and before enqueueing it: the resolve goes out once, three days later', async () => {
+      const { store, hook, rs } = await setup()
+      const config = shopConfig(hook.url)
+      await enqueueChanges(store, await store.recordScan(scanOf('warning', t0)), config, t0)
+      await deliver(store, rs, { now: t0 })
+      const r2 = await store.recordScan(scanOf(null, later(60_000)))
+      expect(r2.resolved).toHaveLength(1)
+      // Killed here, and down for three days: no window forgets the resolve.
+      const back = later(72 * 3_600_000)
+      expect(await enqueueSweep(store, config, back)).toMatchObject({ incidents: 1, added: 1 })
+      expect(await enqueueSweep(store, config, back)).toEqual({ incidents: 0, planned: 0, added: 0 })
+      await deliver(store, rs, { now: back })
+      expect(events(hook)).toEqual([
+        ['open', 'warning'],
+        ['resolve', 'warning'],
+      ])
+      const id = r2.resolved[0]!.id
+      expect((await store.notifiedStates([id])).get(id)).toMatchObject({ state: 'resolved', dueAt: null })
+    })
+
+    it('a crash after enqueueing and before recording what was notified: the sweep adds nothing, and records it', async () => {
+      const { store, hook, rs } = await setup()
+      const config = shopConfig(hook.url)
+      const r1 = await store.recordScan(scanOf('critical', t0))
+      // The same store, killed as it records what was notified (after the enqueue).
+      const dying = {
+        ...store,
+        markNotified: () => Promise.reject(new Error('killed')),
+      }
+      await expect(enqueueChanges(dying, r1, config, t0)).rejects.toThrow('killed')
+      expect(await store.outboxStats()).toMatchObject({ pending: 1 })
+      expect(await enqueueSweep(store, config, later(60_000))).toEqual({ incidents: 1, planned: 1, added: 0 })
+      expect(await enqueueSweep(store, config, later(120_000))).toEqual({
+        incidents: 0,
+        planned: 0,
+        added: 0,
+      })
+      await deliver(store, rs, { now: later(120_000) })
+      expect(events(hook)).toEqual([['open', 'critical']])
+    })
+
+    it('an incident never notified before a crash is opened at its peak, with no escalation; one resolved before anyone heard of it owes nothing', async () => {
+      const { store, hook, rs } = await setup()
+      const config = shopConfig(hook.url)
+      await store.recordScan(scanOf('warning', t0))
+      await store.recordScan(scanOf('critical', later(60_000)))
+      expect(await enqueueSweep(store, config, later(120_000))).toMatchObject({ incidents: 1, added: 1 })
+      await store.recordScan(scanOf('critical', later(180_000), ['api']))
+      await store.recordScan(scanOf(null, later(240_000)))
+      // web's resolve is owed (its opening went out); api was never heard of: nothing.
+      expect(await enqueueSweep(store, config, later(300_000))).toMatchObject({ incidents: 1, added: 1 })
+      await deliver(store, rs, { now: later(300_000) })
+      expect(events(hook)).toEqual([
+        ['open', 'critical'],
+        ['resolve', 'critical'],
+      ])
+      expect(await store.incidentsToNotify({ now: later(300_000), limit: 10 })).toEqual([])
+    })
+
+    it('a silenced incident is not notified and stays owed; when the silence expires the sweep opens it, once', async () => {
+      const { store, hook, rs } = await setup()
+      const config = shopConfig(hook.url)
+      await store.createSilence(
+        {
+          matchers: { detector: 'container-crashloop' },
+          owner: 'shop',
+          reason: 'known',
+          createdBy: 'test',
+          expiresAt: later(3_600_000),
+        },
+        t0,
+      )
+      const r1 = await store.recordScan(scanOf('critical', later(60_000)))
+      expect(await enqueueChanges(store, r1, config, later(60_000))).toMatchObject({ added: 0 })
+      expect(await enqueueSweep(store, config, later(120_000))).toMatchObject({ incidents: 1, added: 0 })
+      expect(await store.incidentsToNotify({ now: later(120_000), limit: 10 })).toHaveLength(1)
+      expect(await enqueueSweep(store, config, later(3_600_001))).toMatchObject({ incidents: 1, added: 1 })
+      expect(await enqueueSweep(store, config, later(3_700_000))).toMatchObject({ incidents: 0, added: 0 })
+      await deliver(store, rs, { now: later(3_700_000) })
+      expect(events(hook)).toEqual([['open', 'critical']])
     })
   })
 }

@@ -38,6 +38,11 @@ export interface NotifyIncident {
    * unless `escalated` says the peak was reached later.
    */
   openedSeverity?: Severity
+  /**
+   * The highest severity already notified of this opening (its open and escalations up to it went
+   * out): the open is not planned again, an escalation only above it. Unset: nothing was notified.
+   */
+  notifiedSeverity?: Severity
   /** The highest severity since it (re)opened; default the higher of `severity` and `openedSeverity`. */
   peakSeverity?: Severity
   /** The scan being planned raised its severity (the store's `escalated` list); used when `openedSeverity` is unknown. */
@@ -72,7 +77,7 @@ export interface NotificationPayload {
   event: NotificationEvent
   /** The severity this message is about: the opening severity for `open`, the peak otherwise. */
   severity: Severity
-  /** For `escalate`: the severity notified before (the opening one), when known. */
+  /** For `escalate`: the severity notified before (the opening one or the last escalation), when known. */
   previousSeverity?: Severity
   /** For `resend`: which resend of this opening (1, 2, …). */
   sequence?: number

@@ -1,16 +1,15 @@
 import type { NotificationsConfig } from '../notify/config.js'
 import { enqueueChanges, enqueueSweep, type EnqueueOptions } from '../notify/enqueue.js'
-import type { Incident, RecordScanResult, Store } from '../store/types.js'
+import type { RecordScanResult, Store } from '../store/types.js'
 import { silentLogger, type Logger } from './log.js'
 
-/** Turns incidents into outbox messages after scans, and on a sweep over every open incident. */
+/** Turns incidents into outbox messages after scans, and on a sweep of what the store says is owed. */
 export interface Notifier {
   /** Plans what one recorded scan changed (opened, escalated, resolved incidents); returns messages added. */
   afterScan(result: RecordScanResult, at: Date): Promise<number>
   /**
-   * Plans for every open incident (resends; an opening a silence held back; an opening a crash
-   * kept from the outbox) and, on the first sweep of the process, the resolutions of the last
-   * `recoveryWindowMs` of incidents that had been notified. Returns messages added.
+   * Plans every incident owed a notification (an opening, escalation or resolve not yet notified,
+   * whatever kept it back: a silence, a crash) and the resends due. Returns messages added.
    */
   sweep(at: Date): Promise<number>
 }
@@ -21,79 +20,63 @@ export interface NotifierOptions {
   config: NotificationsConfig
   /** The base URL of this service, for links in notifications (`<url>/api/v1/incidents/<id>`). */
   externalUrl?: string
-  /** How far back the first sweep looks for resolutions that may not have been planned (default 24 h). */
-  recoveryWindowMs?: number
   log?: Logger
 }
 
 /**
- * The glue between the store and src/notify's planner (enqueueChanges, enqueueSweep). Why a crash
- * loses no notification although recording a scan and enqueueing its messages are two steps (the
- * store has no transaction spanning both): planning is a function of the store's state, with keys
- * built from the incident, the event and its opening time, and the outbox ignores a key it holds.
- * - Killed after a scan committed and before its messages were enqueued: an opening is planned by
- *   the next sweep (it plans every open incident not yet notified), and this process's first sweep
- *   also plans the resolutions of the last day for incidents that had been notified, which the
- *   lost `afterScan` would have sent (those already in the outbox are known keys: nothing added).
- * - Killed between enqueueing and marking the incident notified: the next plan makes the same
- *   keys, and the outbox adds nothing.
+ * The glue between the store and src/notify's planner (enqueueChanges, enqueueSweep). Recording a
+ * scan and enqueueing its messages are two steps (the store has no transaction spanning both); a
+ * crash anywhere between them loses nothing and sends nothing twice, because the store keeps, per
+ * incident, what was notified of its opening (the severity it opened at, the highest severity
+ * notified, whether its resolve was), and that record is written only after the messages are in
+ * the outbox:
+ * - Killed after a scan committed and before its messages were enqueued: the incidents it opened,
+ *   escalated or resolved are owed (their notified state lags their state: an index holds just
+ *   those), and the next sweep plans exactly what lags: the opening of one never notified, the
+ *   escalation above the severity notified, the resolve of one whose opening was notified. There
+ *   is no time window: a resolve is owed however long the process was down.
+ * - Killed after the enqueue and before the record: the next plan makes the same keys (built from
+ *   the incident, the event, its opening time and the severity), and the outbox adds nothing.
  * - Delivery is at least once (a claim whose lease runs out is sent again, same key) and every
  *   receiver deduplicates by that key, so each notification takes effect once.
- * What a crash there can still lose is an escalation (the store keeps the peak severity, not the
- * opening one; see docs/notifications.md): the incident stays notified at its opening severity.
+ * Within a process, afterScan and sweep run one at a time, so that two plans of one incident
+ * never race (two processes planning one incident at once could still both plan its opening
+ * before either records it: one message, by key, at the severity of the first).
  */
 export function createNotifier(opts: NotifierOptions): Notifier {
   const { store, config } = opts
   const log = opts.log ?? silentLogger
-  const recoveryMs = opts.recoveryWindowMs ?? 24 * 3_600_000
   const enqueueOpts: EnqueueOptions = opts.externalUrl
     ? {
         incidentUrl: (id) =>
           `${opts.externalUrl!.replace(/\/+$/, '')}/api/v1/incidents/${encodeURIComponent(id)}`,
       }
     : {}
-  let recovered = false
-
-  const recentlyResolved = async (at: Date): Promise<Incident[]> => {
-    const out: Incident[] = []
-    for (let offset = 0; ; offset += 500) {
-      const page = await store.listIncidents({ state: 'resolved', notified: true }, { limit: 500, offset })
-      for (const i of page.items)
-        if (i.resolvedAt && at.getTime() - i.resolvedAt.getTime() <= recoveryMs) out.push(i)
-      if (page.items.length < 500) break
-    }
-    return out
+  let queue: Promise<unknown> = Promise.resolve()
+  const serially = <T>(f: () => Promise<T>): Promise<T> => {
+    const run = queue.then(f, f)
+    queue = run.catch(() => {})
+    return run
   }
 
   return {
-    async afterScan(result, at) {
-      if (!config.receivers.length) return 0
-      const r = await enqueueChanges(store, result, config, at, enqueueOpts)
-      if (r.added) log.info('notifications planned', { added: r.added, incidents: r.incidents })
-      return r.added
+    afterScan(result, at) {
+      if (!config.receivers.length) return Promise.resolve(0)
+      return serially(async () => {
+        const r = await enqueueChanges(store, result, config, at, enqueueOpts)
+        if (r.added) log.info('notifications planned', { added: r.added, incidents: r.incidents })
+        return r.added
+      })
     },
 
-    async sweep(at) {
-      if (!config.receivers.length) return 0
-      let added = 0
-      if (!recovered) {
-        const resolved = await recentlyResolved(at)
-        if (resolved.length) {
-          const r = await enqueueChanges(
-            store,
-            { opened: [], escalated: [], resolved },
-            config,
-            at,
-            enqueueOpts,
-          )
-          if (r.added) log.warn('resolutions recovered after a restart', { added: r.added })
-          added += r.added
-        }
-        recovered = true
-      }
-      const r = await enqueueSweep(store, config, at, enqueueOpts)
-      if (r.added) log.info('notifications planned by the sweep', { added: r.added, incidents: r.incidents })
-      return added + r.added
+    sweep(at) {
+      if (!config.receivers.length) return Promise.resolve(0)
+      return serially(async () => {
+        const r = await enqueueSweep(store, config, at, enqueueOpts)
+        if (r.added)
+          log.info('notifications planned by the sweep', { added: r.added, incidents: r.incidents })
+        return r.added
+      })
     },
   }
 }

@@ -228,6 +228,48 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('outbox_due').on('outbox').columns(['state', 'next_attempt_at']).execute()
       },
     },
+    // What was notified of each incident's opening, so that a sweep can tell exactly what a crash
+    // between recording a scan and enqueueing its messages left out (src/store/notified.ts).
+    '0003_notify_state': {
+      async up(db: Kysely<unknown>) {
+        const add = (column: string, type: 'integer' | 'text' | 'bigint', notNull: boolean) =>
+          db.schema
+            .alterTable('incidents')
+            .addColumn(column, type, (c) => (notNull ? c.notNull().defaultTo(0) : c))
+            .execute()
+        await add('notified_open_rank', 'integer', true)
+        await add('notified_rank', 'integer', true)
+        await add('notified_state', 'text', false)
+        await add('notify_due_at', 'bigint', false)
+        // Incidents the earlier schema marked notified: told at their peak (it kept no more), and
+        // resolved ones told of their resolve when the outbox holds it.
+        await sql`update incidents set notified_open_rank = peak_rank, notified_rank = peak_rank,
+          notified_state = case when state = 'resolved' and exists (select 1 from outbox
+            where outbox.incident_id = incidents.id and outbox.event = 'resolve') then 'resolved' else 'open' end
+          where last_notified_at is not null`.execute(db)
+        // The sweep reads only incidents whose notified state lags their state, and those due
+        // again. `state` leads each index so that SQLite, which does not weigh how small a partial
+        // index is, sees an equality on it as on incidents_state_rank, and an order it needs less.
+        await db.schema
+          .createIndex('incidents_unnotified_open')
+          .on('incidents')
+          .columns(['state', 'id'])
+          .where(sql<boolean>`state = 'open' and notified_rank < peak_rank`)
+          .execute()
+        await db.schema
+          .createIndex('incidents_unnotified_resolve')
+          .on('incidents')
+          .columns(['state', 'id'])
+          .where(sql<boolean>`state = 'resolved' and notified_state = 'open'`)
+          .execute()
+        await db.schema
+          .createIndex('incidents_notify_due')
+          .on('incidents')
+          .columns(['state', 'notify_due_at', 'id'])
+          .where(sql<boolean>`notify_due_at is not null`)
+          .execute()
+      },
+    },
   }
 }
 

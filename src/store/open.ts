@@ -9,6 +9,7 @@ import type { StoreContext } from './lifecycle.js'
 import { preparedName } from './bulk.js'
 import { migrationProvider } from './migrations.js'
 import type { Dialect } from './migrations.js'
+import { notifiedStore } from './notified.js'
 import { outboxStore } from './outbox-store.js'
 import { queries } from './queries.js'
 import type { Database } from './schema.js'
@@ -238,6 +239,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     ...q,
     ...silences,
     ...outbox,
+    ...notifiedStore(ctx),
     optimize: () => optimize(ctx),
     async ping() {
       try {

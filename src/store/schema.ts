@@ -9,7 +9,7 @@ export interface Database {
   cluster_labels: ClusterLabelsTable
   scans: ScansTable
   findings: FindingsTable
-  incidents: IncidentsTable
+  incidents: IncidentsTable & IncidentNotifiedColumns
   fleet_keys: FleetKeysTable
   silences: SilencesTable
   outbox: OutboxTable
@@ -130,6 +130,22 @@ export interface IncidentsTable {
   last_notified_at: number | null
   members: number
   clusters: number
+}
+
+/**
+ * What was notified of an incident's opening (migration 0003). Apart from IncidentsTable because
+ * only the notifier writes them (src/store/notified.ts): the lifecycle inserts incidents with their
+ * defaults and its upserts leave them as they are.
+ */
+export interface IncidentNotifiedColumns {
+  /** The rank the opening was notified at; 0: nothing notified yet. */
+  notified_open_rank: Generated<number>
+  /** The highest rank notified (the opening or an escalation); 0: nothing yet. */
+  notified_rank: Generated<number>
+  /** null: nothing notified; 'open': the opening (and escalations); 'resolved': the resolve too. */
+  notified_state: string | null
+  /** When the open incident is to be planned again (a resend or an Alertmanager refresh); null: never. */
+  notify_due_at: number | null
 }
 
 /** Per detector+fleet key: how many clusters have it open, kept incrementally (and the row lock that orders writers). */

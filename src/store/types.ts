@@ -230,6 +230,36 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
+/**
+ * What was notified of an incident's current opening (a reopening is a new incident). The
+ * notifier records it after the messages are in the outbox; the sweep tells what lags.
+ */
+export interface IncidentNotified {
+  /** The severity the opening was notified at; null: nothing notified yet. */
+  openedSeverity: Severity | null
+  /** The highest severity notified (the opening or an escalation); null: nothing yet. */
+  severity: Severity | null
+  /** null: nothing notified; 'open': the opening (and escalations); 'resolved': the resolve too. */
+  state: 'open' | 'resolved' | null
+  /** When the open incident is to be planned again (a resend or an Alertmanager refresh); null: never. */
+  dueAt: Date | null
+}
+
+/** What the notifier has put in the outbox for one incident, for {@link Store.markNotified}. */
+export interface NotifiedMark {
+  id: string
+  /** The opening and escalations up to this severity are in the outbox (omit: no change). */
+  severity?: Severity
+  /** The severity the opening went out at (kept when one was recorded before). */
+  openedSeverity?: Severity
+  /** The resolve is in the outbox (or was never owed). */
+  resolved?: boolean
+  /** When to plan the open incident again; null: never. */
+  dueAt: Date | null
+  /** Messages were planned now (sets lastNotifiedAt). */
+  planned: boolean
+}
+
 /** Which incidents to list. */
 export interface IncidentFilter {
   state?: 'open' | 'resolved'
@@ -287,6 +317,19 @@ export interface Store extends OutboxStore {
   getIncident(id: string, opts?: { memberLimit?: number }): Promise<IncidentDetail | null>
   /** Records that the incident was notified (for resend intervals). */
   markIncidentNotified(id: string, at: Date): Promise<void>
+  /**
+   * Incidents the notifier owes something, by id after `after` (keyset pages): open ones notified
+   * below their peak severity (or not at all), resolved ones whose opening was notified and not
+   * their resolve, and open ones due again at `now` (dueAt). Reads partial indexes of just those.
+   */
+  incidentsToNotify(opts: { now: Date; after?: string | null; limit: number }): Promise<string[]>
+  /** What was notified of each incident (ids not found are left out). */
+  notifiedStates(ids: string[]): Promise<Map<string, IncidentNotified>>
+  /**
+   * Records what was notified, only forward: the severities never go down, a resolve once
+   * recorded stays, the opening severity is kept once set. Call it after the messages are in the outbox.
+   */
+  markNotified(marks: NotifiedMark[], at: Date): Promise<void>
   acknowledge(
     fingerprint: string,
     ack: { by: string; comment?: string | null; at: Date },
