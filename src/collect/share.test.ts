@@ -1,4 +1,6 @@
 import fc from 'fast-check'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { shareWith } from './share.js'
 
@@ -45,5 +47,25 @@ describe('shareWith', () => {
     expect(shareWith({ a: 1 }, prev)).not.toBe(prev)
     expect(shareWith([1], { 0: 1 })).toEqual([1])
     expect(shareWith({ 0: 1 }, [1])).toEqual({ 0: 1 })
+  })
+
+  it('keeps one copy of equal strings, not one per item (equal strings are distinct copies on the heap)', () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const big = 'x'.repeat(64 * 1024)
+    const items: unknown[] = []
+    gc()
+    const before = process.memoryUsage().heapUsed
+    let prev: unknown
+    for (let i = 0; i < 500; i++) {
+      // JSON.parse makes a fresh 64 KiB string for each item: 32 MiB if none is shared.
+      const next = JSON.parse(`{"name":"web-${i}","spec":{"image":"${big}","n":${i}}}`) as unknown
+      prev = shareWith(next, prev)
+      items.push(prev)
+    }
+    gc()
+    const grown = process.memoryUsage().heapUsed - before
+    expect(items).toHaveLength(500)
+    expect(grown).toBeLessThan(4 * 1024 * 1024)
   })
 })

@@ -9,8 +9,7 @@
  * `next`, never `prev`. Snapshots are read-only, so sharing subtrees between objects is safe.
  */
 export function shareWith(next: unknown, prev: unknown): unknown {
-  if (next === prev) return next
-  if (typeof next === 'string') return next === prev ? prev : next
+  if (next === prev) return prev // for strings: `prev`'s copy
   if (next === null || typeof next !== 'object' || prev === null || typeof prev !== 'object') return next
   let same = true
   if (Array.isArray(next)) {
@@ -19,7 +18,13 @@ export function shareWith(next: unknown, prev: unknown): unknown {
     for (let i = 0; i < next.length; i++) {
       const x: unknown = next[i]
       const y: unknown = i < prev.length ? prev[i] : undefined
-      const s = typeof x === 'object' || typeof x === 'string' ? shareWith(x, y) : x
+      if (typeof x === 'string') {
+        if (x === y)
+          next[i] = y // equal but perhaps another copy: keep `prev`'s
+        else same = false
+        continue
+      }
+      const s = typeof x === 'object' ? shareWith(x, y) : x
       if (s !== y) same = false
       if (s !== x) next[i] = s
     }
@@ -33,7 +38,13 @@ export function shareWith(next: unknown, prev: unknown): unknown {
     keys++
     const x = a[k]
     const y = b[k]
-    const s = typeof x === 'object' || typeof x === 'string' ? shareWith(x, y) : x
+    if (typeof x === 'string') {
+      // Two equal strings are `===` yet two copies on the heap: store `prev`'s so `next`'s is freed.
+      if (x === y) a[k] = y
+      else same = false
+      continue
+    }
+    const s = typeof x === 'object' ? shareWith(x, y) : x
     if (s !== y) same = false
     if (s !== x) a[k] = s
   }
