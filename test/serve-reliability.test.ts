@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -28,7 +28,7 @@ function bigFleet(dir: string, copies: number): string[] {
   return names.sort()
 }
 
-function config(dir: string, url: string) {
+function config(dir: string, url: string, more = '') {
   writeFileSync(
     join(dir, 'kubedac.yaml'),
     `notifications:
@@ -38,7 +38,7 @@ function config(dir: string, url: string) {
       url: ${url}/hook
       secretEnv: KDAC_KILL_WEBHOOK_SECRET
   defaultReceivers: [hook]
-`,
+${more}`,
   )
 }
 
@@ -172,5 +172,148 @@ describe('kubedac serve killed with SIGKILL and restarted', () => {
     const redelivered = [...keys].filter((k) => (receiver.deliveries.get(k) ?? 0) > 1)
     expect(mine.length).toBe(keys.size + redelivered.reduce((n, k) => n + receiver.deliveries.get(k)! - 1, 0))
     expect(mine.every((r) => r.signatureValid === true)).toBe(true)
+  }, 180_000)
+
+  // Recording a scan and enqueueing its messages are two steps. To kill the process between them,
+  // a trigger makes every insert into the outbox fail: serve records the scan, fails to enqueue
+  // (and logs it), and is killed with SIGKILL there. The restart finds the scan in the store and
+  // nothing in the outbox, as a kill at that instant leaves them.
+  function outboxClosed(db: string, closed: boolean) {
+    const raw = new BetterSqlite3(db)
+    try {
+      raw.exec(
+        closed
+          ? `create trigger test_outbox_closed before insert on outbox
+             begin select raise(abort, 'the test closed the outbox'); end`
+          : 'drop trigger test_outbox_closed',
+      )
+    } finally {
+      raw.close()
+    }
+  }
+
+  async function killBeforeEnqueue(dir: string, args: string[]) {
+    const db = join(dir, 'kubedac.db')
+    outboxClosed(db, true)
+    const p = startServe([...args, '--interval', '1h'], { cwd: dir, env })
+    try {
+      await p.waitFor(
+        (l) => l.msg.startsWith('notifications not planned'),
+        60_000,
+        'a scan recorded and its notifications not enqueued',
+      )
+    } finally {
+      await p.kill('SIGKILL')
+    }
+    expect(p.logs.some((l) => l.msg === 'scan recorded')).toBe(true)
+    outboxClosed(db, false)
+  }
+
+  interface Sent {
+    event: string
+    key: string
+    severity: string
+    previousSeverity?: string
+    incident: { id: string }
+  }
+  const sentSince = (first: number) => receiver.requests.slice(first).map((r) => r.json as Sent)
+
+  function outboxEvents(db: string, incident: string): string[] {
+    const raw = new BetterSqlite3(db, { readonly: true })
+    try {
+      const rows = raw
+        .prepare('select event from outbox where incident_id = ? order by id')
+        .all(incident) as { event: string }[]
+      return rows.map((r) => r.event)
+    } finally {
+      raw.close()
+    }
+  }
+
+  async function incidentOf(db: string, detector: string): Promise<string> {
+    const store = await openStore({ file: db })
+    try {
+      const f = (await store.listFindings({ detector })).items[0]
+      expect(f?.incidentId, `a ${detector} finding with an incident`).toBeTruthy()
+      return f!.incidentId!
+    } finally {
+      await store.close()
+    }
+  }
+
+  it('killed after recording a scan that escalates an incident and before enqueueing it: the restart delivers that escalation once, and nothing twice', async () => {
+    const dir = join(tmp.dir, 'escalate-kill')
+    cpSync(join(FLEET, 'dev-idle-3'), join(dir, 'fleet', 'dev-idle-3'), { recursive: true })
+    config(dir, receiver.url)
+    const db = join(dir, 'kubedac.db')
+    const args = ['fleet', '--database', 'kubedac.db']
+    const first = receiver.requests.length
+    expect((await serveOnce(args, { cwd: dir, env })).code).toBe(0)
+    const opened = sentSince(first)
+    const idle = await incidentOf(db, 'cluster-idle')
+    expect(opened.filter((b) => b.incident.id === idle).map((b) => [b.event, b.severity])).toEqual([
+      ['open', 'warning'],
+    ])
+
+    // The idle cluster now counts as critical: the next scan escalates its incident, and dies.
+    config(dir, receiver.url, 'detectors:\n  severity:\n    cluster-idle: critical\n')
+    await killBeforeEnqueue(dir, args)
+    const store = await openStore({ file: db })
+    expect((await store.getIncident(idle))?.peakSeverity).toBe('critical')
+    await store.close()
+    expect(outboxEvents(db, idle)).toEqual(['open'])
+
+    const again = await serveOnce(args, { cwd: dir, env })
+    expect(again.code, JSON.stringify(again.logs.filter((l) => l.level !== 'info'))).toBe(0)
+    const sent = sentSince(first)
+    expect(
+      sent.filter((b) => b.event === 'escalate').map((b) => [b.incident.id, b.severity, b.previousSeverity]),
+    ).toEqual([[idle, 'critical', 'warning']])
+    expect(sent.length).toBe(opened.length + 1)
+    expect(new Set(sent.map((b) => b.key)).size).toBe(sent.length)
+    expect(outboxEvents(db, idle)).toEqual(['open', 'escalate'])
+  }, 180_000)
+
+  it('killed after recording a scan that resolves an incident and before enqueueing it, then down for two days: the restart delivers the resolve once', async () => {
+    const dir = join(tmp.dir, 'resolve-kill')
+    const cluster = join(dir, 'fleet', 'prod-eu-1')
+    cpSync(join(FLEET, 'prod-eu-1'), cluster, { recursive: true })
+    config(dir, receiver.url)
+    const db = join(dir, 'kubedac.db')
+    const args = ['fleet', '--database', 'kubedac.db']
+    const first = receiver.requests.length
+    expect((await serveOnce(args, { cwd: dir, env })).code).toBe(0)
+    const opened = sentSince(first)
+    const memory = await incidentOf(db, 'node-memory-pressure')
+    expect(opened.filter((b) => b.incident.id === memory).map((b) => b.event)).toEqual(['open'])
+
+    // The node's memory pressure is over: the next scan resolves the incident, and dies.
+    const nodesFile = join(cluster, 'nodes.json')
+    const nodes = JSON.parse(readFileSync(nodesFile, 'utf8')) as {
+      items: { status: { conditions: { type: string; status: string }[] } }[]
+    }
+    for (const n of nodes.items)
+      for (const c of n.status.conditions) if (c.type === 'MemoryPressure') c.status = 'False'
+    writeFileSync(nodesFile, JSON.stringify(nodes))
+    await killBeforeEnqueue(dir, args)
+    const store = await openStore({ file: db })
+    expect((await store.getIncident(memory))?.state).toBe('resolved')
+    await store.close()
+    expect(outboxEvents(db, memory)).toEqual(['open'])
+
+    // Two days pass before the restart: the incident resolved 48 h before it (no window forgets it).
+    const raw = new BetterSqlite3(db)
+    raw
+      .prepare('update incidents set resolved_at = resolved_at - ?, updated_at = updated_at - ? where id = ?')
+      .run(48 * 3_600_000, 48 * 3_600_000, memory)
+    raw.close()
+
+    const again = await serveOnce(args, { cwd: dir, env })
+    expect(again.code, JSON.stringify(again.logs.filter((l) => l.level !== 'info'))).toBe(0)
+    const sent = sentSince(first)
+    expect(sent.filter((b) => b.event === 'resolve').map((b) => b.incident.id)).toEqual([memory])
+    expect(sent.length).toBe(opened.length + 1)
+    expect(new Set(sent.map((b) => b.key)).size).toBe(sent.length)
+    expect(outboxEvents(db, memory)).toEqual(['open', 'resolve'])
   }, 180_000)
 })
