@@ -40,7 +40,7 @@ afterAll(async () => {
 })
 
 describe('planning notifications from the store', () => {
-  it('plans the openings of a scan, and a restart that missed a resolution plans it on its first sweep', async () => {
+  it('plans the openings of a scan, and a restart that missed a resolution plans it on its next sweep, once', async () => {
     const { setup } = await defaultSetup()
     const { targets } = await resolveTargets([FLEET])
     const prod = targets.find((t) => t.name === 'prod-eu-1')!
@@ -62,7 +62,7 @@ describe('planning notifications from the store', () => {
     })
     expect(r2.resolved.map((i) => i.id)).toEqual([memoryIncident])
 
-    // A new process: its first sweep plans the lost resolve, once; later sweeps add nothing.
+    // A new process: its sweep plans the lost resolve, once; later sweeps add nothing.
     const second = createNotifier({ store, config })
     expect(await second.sweep(new Date())).toBe(1)
     expect((await drain()).map((m) => `${m.incidentId} ${m.event}`)).toEqual([`${memoryIncident} resolve`])
