@@ -93,6 +93,29 @@ function decodeCursor(cursor: string, field: FindingSortField): [string | number
   return v as [string | number, string]
 }
 
+/**
+ * The (state, rank) pairs to merge when a findings page in last-seen order is best read as one
+ * ordered read of the (state, rank, last_seen) index per pair, or undefined when one query is
+ * better: another sort; a filter with an index of its own (cluster, detector, namespace,
+ * incident) or few rows (cluster labels); or a single state and severity, which that index
+ * serves directly.
+ */
+function lastSeenParts(f: FindingFilter, column: string): { state: string; rank: number }[] | undefined {
+  if (column !== 'last_seen') return undefined
+  if (
+    f.cluster !== undefined ||
+    f.detector !== undefined ||
+    f.namespace !== undefined ||
+    f.incidentId !== undefined ||
+    Object.keys(f.clusterLabels ?? {}).length > 0
+  )
+    return undefined
+  const states = f.state === undefined ? ['open', 'resolved'] : [f.state]
+  const rankList = f.severity === undefined ? [3, 2, 1] : [...new Set(ranks(f.severity))]
+  if (states.length * rankList.length === 1) return undefined
+  return states.flatMap((state) => rankList.map((rank) => ({ state, rank })))
+}
+
 /** Rows counted at most for a page's total (beyond it the total is a lower bound): counting is the cost of a page. */
 export const DEFAULT_COUNT_LIMIT = 1000
 
@@ -212,18 +235,47 @@ export function queries(ctx: StoreContext) {
       const limit = checkLimit(page.limit)
       const offset = checkOffset(page.offset)
       const base = await applyFindingFilter(db.selectFrom('findings'), filter)
-      let items = base.selectAll()
-      if (page.cursor) {
-        const [v, fp] = decodeCursor(page.cursor, sort.field)
-        items = items.where((eb: ExpressionBuilder<Database, 'findings'>) =>
-          eb(eb.refTuple(column, 'fingerprint'), sort.dir === 'desc' ? '<' : '>', eb.tuple(v, fp)),
-        )
+      const cursor = page.cursor ? decodeCursor(page.cursor, sort.field) : undefined
+      const skip = cursor ? 0 : offset
+      // Rows of `q` from the cursor on, in page order: the first `n`.
+      const ordered = <O>(q: FindingsQuery<O>, n: number) => {
+        let items = q.selectAll()
+        if (cursor)
+          items = items.where((eb: ExpressionBuilder<Database, 'findings'>) =>
+            eb(eb.refTuple(column, 'fingerprint'), sort.dir === 'desc' ? '<' : '>', eb.tuple(...cursor)),
+          )
+        return items.orderBy(column, sort.dir).orderBy('fingerprint', sort.dir).limit(n)
       }
-      items = items
-        .orderBy(column, sort.dir)
-        .orderBy('fingerprint', sort.dir)
-        .limit(limit + 1)
-      if (offset > 0 && !page.cursor) items = items.offset(offset)
+      const parts = lastSeenParts(filter, column)
+      let items
+      if (parts === undefined) items = ordered(base, limit + 1).offset(skip)
+      else {
+        // One ordered read per (state, rank) on the (state, rank, last_seen) index, merged: the
+        // database reads a page's worth from each instead of sorting every matching finding.
+        // The pair is each part's whole state and severity condition (SQLite would otherwise
+        // read the index by the severity list and sort).
+        const rest = await applyFindingFilter(db.selectFrom('findings'), {
+          ...filter,
+          state: undefined,
+          severity: undefined,
+        })
+        const [first, ...others] = parts.map((p) =>
+          db
+            .selectFrom(
+              ordered(rest.where('state', '=', p.state).where('rank', '=', p.rank), skip + limit + 1).as('p'),
+            )
+            .selectAll(),
+        )
+        let merged = first as NonNullable<typeof first>
+        for (const q of others) merged = merged.unionAll(q)
+        items = db
+          .selectFrom(merged.as('m'))
+          .selectAll()
+          .orderBy(column, sort.dir)
+          .orderBy('fingerprint', sort.dir)
+          .limit(limit + 1)
+          .offset(skip)
+      }
       const [rows, total] = await Promise.all([items.execute(), countUpTo(db, base, page.countLimit)])
       const more = rows.length > limit
       const pageRows = more ? rows.slice(0, limit) : rows

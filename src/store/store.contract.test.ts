@@ -762,6 +762,38 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
             expect(dir === 'asc' ? a <= b : a >= b, `${field} ${dir} at ${i}`).toBe(true)
           }
         }
+      // Last-seen pages without one state and one severity merge a read per (state, severity):
+      // the same rows in the same order (the fingerprint breaks ties) as sorting them all.
+      const everything = (await store.listFindings({}, { field: 'cluster', dir: 'asc' }, { limit: 50 })).items
+      const filters: { state?: 'open'; severity?: Severity[] }[] = [
+        {},
+        { state: 'open' },
+        { severity: ['critical', 'info'] },
+      ]
+      for (const filter of filters)
+        for (const dir of ['asc', 'desc'] as const) {
+          const sign = dir === 'asc' ? 1 : -1
+          const want = everything
+            .filter((f) => filter.state === undefined || f.state === filter.state)
+            .filter((f) => filter.severity === undefined || filter.severity.includes(f.severity))
+            .sort(
+              (a, b) =>
+                sign * (a.lastSeen.getTime() - b.lastSeen.getTime()) ||
+                sign * (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0),
+            )
+            .map((f) => f.fingerprint)
+          const seen: string[] = []
+          let cursor: string | null = null
+          do {
+            const page = await store.listFindings(filter, { field: 'lastSeen', dir }, { limit: 7, cursor })
+            seen.push(...page.items.map((f) => f.fingerprint))
+            cursor = page.nextCursor
+          } while (cursor)
+          expect(seen, `${JSON.stringify(filter)} ${dir}`).toEqual(want)
+          const second = await store.listFindings(filter, { field: 'lastSeen', dir }, { limit: 7, offset: 7 })
+          expect(second.items.map((f) => f.fingerprint)).toEqual(want.slice(7, 14))
+        }
+
       const byOffset = await store.listFindings(
         {},
         { field: 'cluster', dir: 'asc' },
