@@ -13,6 +13,7 @@ import {
 } from './core/types.js'
 import { declaredData } from './detect/define.js'
 import { runDetectors, type ConfiguredDetector } from './detect/engine.js'
+import { prunedFieldsFor } from './snapshot/prune-builtin.js'
 import { SnapshotBuilder, type Snapshot } from './snapshot/snapshot.js'
 
 /** Error codes meaning a cluster's API could not be reached at all: the cluster is `unreachable`. */
@@ -104,7 +105,10 @@ export async function collectCluster(
     if (detector.meta.needsManagedFields)
       for (const k of declaredData(detector.meta)) managedKinds.add(groupKindOfKey(k))
   const keepManagedFields = managedKinds.size > 0
-  const builder = new SnapshotBuilder(target.name, { keepManagedFields: managedKinds })
+  const builder = new SnapshotBuilder(target.name, {
+    keepManagedFields: managedKinds,
+    prune: prunedFieldsFor(detectors),
+  })
   const errors: ScanError[] = []
   const sink: CollectSink = {
     object: (obj, source) => builder.add(obj, source),

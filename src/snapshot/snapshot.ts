@@ -7,6 +7,7 @@ import {
   type KindKey,
 } from '../core/kinds.js'
 import type { KubeObject, OwnerReference } from '../core/types.js'
+import { pruneObject, type FieldTree } from './prune.js'
 import { matchesMapSelector, matchesSelector, type LabelSelector } from './selectors.js'
 
 const EMPTY: readonly KubeObject[] = Object.freeze([])
@@ -90,6 +91,7 @@ export class SnapshotBuilder {
   private readonly podLogs: PodLog[] = []
   private readonly sources = new Map<KubeObject, string>()
   private readonly keepManagedFields: boolean | ReadonlySet<string>
+  private readonly prune: ReadonlyMap<string, FieldTree> | undefined
   private newest = ''
   private count = 0
   private duplicates = 0
@@ -97,10 +99,18 @@ export class SnapshotBuilder {
   /**
    * `keepManagedFields`: true keeps `metadata.managedFields` on every object; a set of version-free
    * kinds (`apps/Deployment`) keeps them only there (they are half an object's metadata).
+   * `prune`: fields to drop, by version-free kind (see prune.ts; only for built-in detectors).
    */
-  constructor(cluster: string, options: { keepManagedFields?: boolean | ReadonlySet<string> } = {}) {
+  constructor(
+    cluster: string,
+    options: {
+      keepManagedFields?: boolean | ReadonlySet<string>
+      prune?: ReadonlyMap<string, FieldTree>
+    } = {},
+  ) {
     this.cluster = cluster
     this.keepManagedFields = options.keepManagedFields ?? false
+    this.prune = options.prune?.size ? options.prune : undefined
   }
 
   /** Adds an object; returns false when the same object (kind, namespace, name) was already added. */
@@ -121,6 +131,8 @@ export class SnapshotBuilder {
       return false
     }
     if (meta.managedFields !== undefined && !this.keepsManagedFields(gk)) delete meta.managedFields
+    const prune = this.prune?.get(gk)
+    if (prune) pruneObject(obj, prune)
     idx.byName.set(key, obj)
     idx.all.push(obj)
     if (source !== undefined) this.sources.set(obj, source)
