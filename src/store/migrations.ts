@@ -248,18 +248,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
             where outbox.incident_id = incidents.id and outbox.event = 'resolve') then 'resolved' else 'open' end
           where last_notified_at is not null`.execute(db)
         // The sweep reads only incidents whose notified state lags their state, and those due
-        // again. `state` leads each index so that SQLite, which does not weigh how small a partial
-        // index is, sees an equality on it as on incidents_state_rank, and an order it needs less.
+        // again, in id order (its keyset pages). Keyed by id alone: with `state` first, PostgreSQL
+        // estimated the lagging rows at a third of the table and walked the primary key instead.
         await db.schema
           .createIndex('incidents_unnotified_open')
           .on('incidents')
-          .columns(['state', 'id'])
+          .column('id')
           .where(sql<boolean>`state = 'open' and notified_rank < peak_rank`)
           .execute()
         await db.schema
           .createIndex('incidents_unnotified_resolve')
           .on('incidents')
-          .columns(['state', 'id'])
+          .column('id')
           .where(sql<boolean>`state = 'resolved' and notified_state = 'open'`)
           .execute()
         await db.schema

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import { KubedacError } from '../core/errors.js'
 import type { StoreContext } from './lifecycle.js'
 import { chunks, num, rankOf, severityOfRank } from './rows.js'
@@ -23,40 +23,28 @@ export function notifiedStore(ctx: StoreContext): NotifiedStore {
       checkDate('incidentsToNotify', 'now', now)
       if (!Number.isInteger(limit) || limit < 1) bad('incidentsToNotify: limit must be a positive integer')
       const from = after ?? ''
-      const ids = (rows: { id: string }[]) => rows.map((r) => r.id)
-      const [opened, resolved, due] = await Promise.all([
+      // One keyset page of the union, each part its first `limit` ids after `from` through its
+      // index; the union is ordered in SQL, so its order is the one `id > from` pages by.
+      const part = (owed: RawBuilder<boolean>, alias: string) =>
         db
-          .selectFrom('incidents')
+          .selectFrom(
+            db
+              .selectFrom('incidents')
+              .select('id')
+              .where(owed)
+              .where('id', '>', from)
+              .orderBy('id')
+              .limit(limit)
+              .as(alias),
+          )
           .select('id')
-          .where(sql<boolean>`state = 'open' and notified_rank < peak_rank`)
-          .where('id', '>', from)
-          .orderBy('id')
-          .limit(limit)
-          .execute()
-          .then(ids),
-        db
-          .selectFrom('incidents')
-          .select('id')
-          .where(sql<boolean>`state = 'resolved' and notified_state = 'open'`)
-          .where('id', '>', from)
-          .orderBy('id')
-          .limit(limit)
-          .execute()
-          .then(ids),
-        // Read through the due index (those due now), then paged by id like the others.
-        db
-          .selectFrom('incidents')
-          .select('id')
-          .where('state', '=', 'open')
-          .where('notify_due_at', '<=', now.getTime())
-          .where('id', '>', from)
-          .orderBy('id')
-          .limit(limit)
-          .execute()
-          .then(ids),
-      ])
-      // A keyset page of the union: each part gave its first `limit` ids after `from`.
-      return [...new Set([...opened, ...resolved, ...due])].sort().slice(0, limit)
+      const rows = await part(sql<boolean>`state = 'open' and notified_rank < peak_rank`, 'escalated')
+        .union(part(sql<boolean>`state = 'resolved' and notified_state = 'open'`, 'resolved'))
+        .union(part(sql<boolean>`state = 'open' and notify_due_at <= ${now.getTime()}`, 'due'))
+        .orderBy('id')
+        .limit(limit)
+        .execute()
+      return rows.map((r) => r.id)
     },
 
     async notifiedStates(ids) {
