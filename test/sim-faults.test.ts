@@ -183,6 +183,10 @@ describe('one cluster, one fault at a time', () => {
 })
 
 describe('gentleness', () => {
+  // No faults here: a request that times out under a loaded machine would be retried and counted
+  // twice, so these scans wait as long as a real one would.
+  const patient = () => collector({ requestTimeoutMs: 60_000 })
+
   /** Objects the simulator serves for a list URL (all pages, the same selector). */
   async function count(cluster: string, url: string): Promise<number> {
     const u = new URL(url, 'http://x')
@@ -196,7 +200,7 @@ describe('gentleness', () => {
 
   it('sends the discovery (2 requests) plus one request per page of 500 of each kind, and no single GETs', async () => {
     const targets = await fleet({ clusters: 1, nodes: 20, pods: 1_700, rv0: 'paged', log: true })
-    const got = await collectCluster(targets[0]!, [collector()], detectors)
+    const got = await collectCluster(targets[0]!, [patient()], detectors)
     expect(got.errors).toEqual([])
     const log = sim!.log()
     const stats = sim!.totals()
@@ -214,7 +218,7 @@ describe('gentleness', () => {
 
   it('keeps connections alive within a cluster and leaves none open after the scan', async () => {
     const targets = await fleet({ clusters: 20, pods: 30 })
-    const report = await scan({ targets, detectors, collectors: [collector()], concurrency: 8 })
+    const report = await scan({ targets, detectors, collectors: [patient()], concurrency: 8 })
     expect(report.clusters.every((c) => c.status === 'scanned')).toBe(true)
     const t = sim!.totals()
     // At most one connection per request in flight per cluster (2 for discovery, 4 kinds at once).
@@ -228,7 +232,7 @@ describe('gentleness', () => {
 
   it('reads each kind in one request from a server that answers resourceVersion=0 whole (v1.32)', async () => {
     const targets = await fleet({ clusters: 1, nodes: 20, pods: 1_700 })
-    const got = await collectCluster(targets[0]!, [collector()], detectors)
+    const got = await collectCluster(targets[0]!, [patient()], detectors)
     expect(got.errors).toEqual([])
     const stats = sim!.totals()
     expect(stats.requests).toBe(2 + stats.lists)

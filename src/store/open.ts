@@ -1,7 +1,15 @@
 import BetterSqlite3 from 'better-sqlite3'
 import type { Statement } from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely'
-import type { PostgresPool, PostgresPoolClient, SqliteDatabase } from 'kysely'
+import type {
+  DatabaseIntrospector,
+  DatabaseMetadata,
+  PostgresPool,
+  PostgresPoolClient,
+  SchemaMetadata,
+  SqliteDatabase,
+  TableMetadata,
+} from 'kysely'
 import { userInfo } from 'node:os'
 import pg from 'pg'
 import { KubedacError, errorMessage } from '../core/errors.js'
@@ -150,7 +158,43 @@ async function openPostgres(
       cause: e,
     })
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
+  return new Kysely<Database>({ dialect: new ScopedPostgresDialect({ pool: preparingPool(pool) }) })
+}
+
+/**
+ * Kysely's PostgreSQL introspector (which its migrator uses to see whether its own tables exist)
+ * reads every schema of the database and calls functions that take a schema's name: when another
+ * session drops a schema during that query, it fails with "schema … does not exist" (seen when
+ * tests and benchmarks that each own a schema run at once). The migrator needs only the names of
+ * the schemas and of the tables in ours, so this introspector reads just those, by oid.
+ */
+class ScopedPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db)
+  }
+}
+
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const r = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace`.execute(
+      this.db,
+    )
+    return r.rows.map((x) => ({ name: x.name }))
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const r = await sql<{ name: string; schema: string; kind: string }>`
+      select c.relname as name, ns.nspname as schema, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+      where ns.nspname = current_schema() and c.relkind in ('r', 'v', 'p')`.execute(this.db)
+    return r.rows.map((x) => ({ name: x.name, schema: x.schema, isView: x.kind === 'v', columns: [] }))
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() }
+  }
 }
 
 // Kysely's PostgreSQL driver sends every statement unnamed (parsed and planned each time); the
