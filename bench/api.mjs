@@ -8,11 +8,11 @@
 //
 // Other benches can measure their own store over HTTP: import { measureApi } from './api.mjs'.
 // Ends with: RESULT api_p95_ms=<n> (the slowest request's p95) requests=<n>
-import { hash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fill, syntheticFleet } from './store-fleet.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const dist = resolve(here, '../dist')
@@ -97,19 +97,6 @@ export async function measureApi(store, pick, { runs = 200, budgetMs = 60_000, l
 
 // --- standalone run ---------------------------------------------------------------------------
 
-const DETECTORS = [
-  ['container-crashloop', 'critical', 'workload', 'Deployment', 'apps/v1'],
-  ['image-pull-failure', 'critical', 'workload', 'Deployment', 'apps/v1'],
-  ['node-not-ready', 'critical', 'node', 'Node', 'v1'],
-  ['pvc-pending', 'warning', 'storage', 'PersistentVolumeClaim', 'v1'],
-  ['pdb-missing', 'warning', 'reliability', 'Deployment', 'apps/v1'],
-  ['service-no-endpoints', 'warning', 'networking', 'Service', 'v1'],
-  ['node-version-skew', 'warning', 'node', 'Node', 'v1'],
-  ['run-as-root', 'info', 'security', 'Deployment', 'apps/v1'],
-  ['liveness-probe-missing', 'info', 'reliability', 'Deployment', 'apps/v1'],
-  ['configmap-unused', 'info', 'hygiene', 'ConfigMap', 'v1'],
-]
-
 async function main() {
   const args = process.argv.slice(2)
   const flag = (name, def) => {
@@ -122,60 +109,7 @@ async function main() {
   const PG = flag('postgres', '')
   const { openStore, dropPostgresSchema } = await import(join(dist, 'store/index.js'))
 
-  let seed = 7
-  const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648), seed / 2_147_483_648)
-  const pickOf = (xs) => xs[Math.floor(rnd() * xs.length)]
-  const NAMESPACES = Array.from({ length: 40 }, (_, i) => `ns-${i}`)
-  const TEAMS = Array.from({ length: 20 }, (_, i) => `team-${i}`)
-  const names = Array.from({ length: CLUSTERS }, (_, c) => `c-${String(c).padStart(5, '0')}`)
-  const input = (c) => {
-    const name = names[c]
-    const findings = []
-    for (let i = 0; i < PER; i++) {
-      const [detector, severity, category, kind, apiVersion] = pickOf(DETECTORS)
-      const ns = kind === 'Node' ? undefined : pickOf(NAMESPACES)
-      const obj = `${kind.toLowerCase()}-${i}`
-      findings.push({
-        detector,
-        title: detector,
-        severity,
-        category,
-        cluster: name,
-        object: { apiVersion, kind, ...(ns ? { namespace: ns } : {}), name: obj },
-        messageId: 'default',
-        message: `${kind} ${obj}: ${detector} (${Math.floor(rnd() * 100)} times)`,
-        evidence: { n: Math.floor(rnd() * 100) },
-        remediation: 'See the runbook.',
-        runbook: `docs/detectors/${detector}.md`,
-        fingerprint: hash('sha256', `${detector}\0${name}\0${kind}\0${ns ?? ''}\0${obj}`).slice(0, 32),
-        cause: `${kind}/${ns ?? ''}/${obj}`,
-        objectLabels: { app: obj },
-      })
-    }
-    const labels = { team: TEAMS[c % TEAMS.length], env: ['prod', 'staging', 'dev'][c % 3] }
-    return {
-      cluster: { name, source: `context ${name}`, labels },
-      result: { name, source: `context ${name}`, status: 'scanned', objects: 1000, skipped: [], errors: [] },
-      findings,
-      detectorsRan: DETECTORS.map((d) => d[0]),
-      now: new Date(Date.UTC(2026, 0, 1) + c * 1000),
-    }
-  }
-  const fill = async (store) => {
-    const t0 = performance.now()
-    let next = 0
-    const worker = async () => {
-      while (next < CLUSTERS) await store.recordScan(input(next++))
-    }
-    await Promise.all(Array.from({ length: 64 }, worker))
-    return (performance.now() - t0) / 1000
-  }
-  const pick = {
-    cluster: () => pickOf(names),
-    namespace: () => pickOf(NAMESPACES),
-    team: () => pickOf(TEAMS),
-    detector: () => pickOf(DETECTORS)[0],
-  }
+  const fleet = syntheticFleet({ clusters: CLUSTERS, per: PER })
   const dir = mkdtempSync(join(tmpdir(), 'kubedac-bench-api-'))
   let schema
   let store
@@ -184,12 +118,12 @@ async function main() {
       schema = `kdac_bench_api_${process.pid}_${Date.now()}`
       store = await openStore({ url: PG, schema })
     } else store = await openStore({ file: join(dir, 'api.db') })
-    const s = await fill(store)
+    const { seconds, findings } = await fill(store, fleet, { concurrency: 256 })
     console.log(
-      `${store.dialect}: ${CLUSTERS * PER} findings from ${CLUSTERS} clusters recorded in ${s.toFixed(1)} s`,
+      `${store.dialect}: ${findings} findings from ${CLUSTERS} clusters recorded in ${seconds.toFixed(1)} s`,
     )
     console.log(`HTTP p95 over ${RUNS} requests each (127.0.0.1, keep-alive):`)
-    const r = await measureApi(store, pick, { runs: RUNS })
+    const r = await measureApi(store, fleet.pick, { runs: RUNS })
     console.log(`RESULT api_p95_ms=${r.worst.toFixed(1)} requests=${r.requests}`)
   } finally {
     await store?.close()
