@@ -650,16 +650,11 @@ export async function recordScans(ctx: StoreContext, scans: PreparedScan[]): Pro
         await trx.updateTable('findings').set({ incident_id: r.id }).where('fingerprint', '=', r.fp).execute()
     }
 
-    const fleetRows = await maintainFleet(ctx, trx, plans)
-    await insertRows(
+    await writeIncidents(
       ctx,
       trx,
-      'incidents',
-      INCIDENT_COLUMNS,
-      [...plans.flatMap((p) => p.incidentRows), ...fleetRows].map((r) => INCIDENT_COLUMNS.map((c) => r[c])),
-      incidentsUpsert,
+      plans.flatMap((p) => p.incidentRows),
     )
-
     for (const p of plans) {
       if (p.labelsChanged)
         await trx
@@ -678,9 +673,27 @@ export async function recordScans(ctx: StoreContext, scans: PreparedScan[]): Pro
     for (const chunk of chunks(labelRows, 3, ctx.paramLimit, 1000))
       await trx.insertInto('cluster_labels').values(chunk).execute()
 
+    // Last, the rows every writer shares (fleet keys, then the open counters): their locks are
+    // held from here to the commit, so concurrent batches wait on each other as little as possible.
+    await writeIncidents(ctx, trx, await maintainFleet(ctx, trx, plans))
     await updateOpenCounts(trx, plans, priors)
     return plans.map((p) => p.result)
   })
+}
+
+async function writeIncidents(
+  ctx: StoreContext,
+  trx: Transaction<Database>,
+  rows: Selectable<IncidentsTable>[],
+) {
+  await insertRows(
+    ctx,
+    trx,
+    'incidents',
+    INCIDENT_COLUMNS,
+    rows.map((r) => INCIDENT_COLUMNS.map((c) => r[c])),
+    incidentsUpsert,
+  )
 }
 
 /**

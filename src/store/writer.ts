@@ -83,6 +83,7 @@ export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
         continue
       }
       queue.splice(i, 1)
+      queuedFindings -= p.scan.reported.size
       batch.push(p)
       names.add(p.scan.name)
       findings += p.scan.reported.size
@@ -119,8 +120,16 @@ export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
     }
   }
 
+  let queuedFindings = 0
+
+  // Another transaction starts beside a running one only once enough waits to fill it: a batch
+  // started for the first scan that arrives would be a transaction (and on PostgreSQL a commit
+  // and a dozen round trips) for a handful of findings, and fleet counters locked by both.
   function kick(): void {
-    while (running.size < concurrency && queue.length > 0) {
+    while (
+      queue.length > 0 &&
+      (running.size === 0 || (running.size < concurrency && queuedFindings >= maxFindings / 2))
+    ) {
       const batch = take()
       if (batch.length === 0) return
       for (const b of batch) inFlight.add(b.scan.name)
@@ -144,6 +153,7 @@ export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
       }
       return new Promise((resolve, reject) => {
         queue.push({ scan, resolve, reject })
+        queuedFindings += scan.reported.size
         kick()
       })
     },
