@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { defineCollector, type ClusterTarget } from './collect/define.js'
-import { defaultConcurrency, scan } from './pipeline.js'
+import { compareFindings, defaultConcurrency, scan, scanStream, type ScannedCluster } from './pipeline.js'
 import barePod from './detectors/bare-pod.js'
 
 const detectors = [{ detector: barePod, severity: 'info' as const, params: {} }]
@@ -103,5 +103,163 @@ describe('scan concurrency', () => {
     expect(defaultConcurrency(live)).toBe(128)
     expect(defaultConcurrency(live.slice(0, 3))).toBe(3)
     expect(defaultConcurrency(targets(['a', 'b', 'c']))).toBe(2)
+  })
+})
+
+/**
+ * A collector whose cluster `name` holds `pods[name]` bare pods (one finding each) and takes
+ * `delays[name]` ms (default 1); it logs `collect:<name>` when it starts and `done:<name>` when it ends.
+ */
+function loggingCollector(
+  log: string[],
+  pods: (name: string) => number,
+  delays: Record<string, number> = {},
+) {
+  return defineCollector({
+    meta: { id: 'logging', produces: ['v1/Pod'] },
+    async collect({ cluster, sink }) {
+      log.push(`collect:${cluster.name}`)
+      for (let i = 0; i < pods(cluster.name); i++)
+        sink.object(
+          { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: 'a' }, spec: {} },
+          'test',
+        )
+      sink.collected('v1/Pod')
+      await new Promise((r) => setTimeout(r, delays[cluster.name] ?? 1))
+      log.push(`done:${cluster.name}`)
+    },
+  })
+}
+
+const names = (n: number) => Array.from({ length: n }, (_, i) => `c${String(i).padStart(2, '0')}`)
+
+describe('scanStream', () => {
+  it('hands each cluster on in name order, findings sorted, though targets come otherwise and finish out of order', async () => {
+    const log: string[] = []
+    const all = names(12)
+    // Targets in reverse; early names slow, so they finish after later ones.
+    const delays = Object.fromEntries(all.map((n, i) => [n, i < 4 ? 40 : 1]))
+    const parts: ScannedCluster[] = []
+    const clusters = await scanStream({
+      targets: targets([...all].reverse()),
+      detectors,
+      collectors: [loggingCollector(log, () => 3, delays)],
+      concurrency: 4,
+      adaptive: false,
+      emit: (p) => void parts.push(p),
+    })
+    expect(parts.map((p) => p.clusters[0]!.name)).toEqual(all)
+    expect(parts.every((p) => p.findings.length === 3)).toBe(true)
+    for (const p of parts) expect([...p.findings].sort(compareFindings)).toEqual(p.findings)
+    // The clusters come back in target order, as the report lists them.
+    expect(clusters.map((c) => c.name)).toEqual([...all].reverse())
+    expect(parts.map((p) => p.indexes[0])).toEqual([...all.keys()].reverse())
+  })
+
+  it('writes the first cluster out before the last one is collected', async () => {
+    const log: string[] = []
+    await scanStream({
+      targets: targets(names(10)),
+      detectors,
+      collectors: [loggingCollector(log, () => 2)],
+      concurrency: 2,
+      adaptive: false,
+      emit: (p) => void log.push(`emit:${p.clusters[0]!.name}`),
+    })
+    expect(log.indexOf('emit:c00')).toBeGreaterThanOrEqual(0)
+    expect(log.indexOf('emit:c00')).toBeLessThan(log.indexOf('collect:c09'))
+  })
+
+  it('gives the findings of scan(), in the same order', async () => {
+    const pods = (n: string) => Number(n.slice(1)) % 4
+    const streamed: ScannedCluster[] = []
+    const t = targets(names(9).reverse())
+    await scanStream({
+      targets: t,
+      detectors,
+      collectors: [loggingCollector([], pods)],
+      concurrency: 3,
+      emit: (p) => void streamed.push(p),
+    })
+    const report = await scan({
+      targets: t,
+      detectors,
+      collectors: [loggingCollector([], pods)],
+      concurrency: 3,
+    })
+    expect(streamed.flatMap((p) => p.findings)).toEqual(report.findings)
+  })
+
+  it('waits for the next part until emit has written the last one (backpressure)', async () => {
+    const log: string[] = []
+    await scanStream({
+      targets: targets(names(6)),
+      detectors,
+      collectors: [loggingCollector([], () => 1)],
+      concurrency: 1,
+      emit: async (p) => {
+        log.push(`start:${p.clusters[0]!.name}`)
+        await new Promise((r) => setTimeout(r, 10))
+        log.push(`end:${p.clusters[0]!.name}`)
+      },
+    })
+    for (let i = 0; i < log.length; i += 2) expect(log[i]!.slice(6)).toBe(log[i + 1]!.slice(4))
+  })
+
+  it('holds few clusters done ahead of a slow one: past the hold budget, workers wait for it', async () => {
+    const log: string[] = []
+    const all = names(60)
+    const parts: string[] = []
+    await scanStream({
+      targets: targets(all),
+      detectors,
+      collectors: [loggingCollector(log, () => 5, { c00: 300 })],
+      concurrency: 4,
+      adaptive: false,
+      holdBudget: 10,
+      emit: (p) => void parts.push(p.clusters[0]!.name),
+    })
+    expect(parts).toEqual(all)
+    // c00, plus the 3 other workers' clusters until 15 findings (> 10) are held, plus at most one each.
+    const startedBefore = log.slice(0, log.indexOf('done:c00')).filter((e) => e.startsWith('collect:'))
+    expect(startedBefore.length).toBeLessThanOrEqual(7)
+  })
+
+  it('reports clusters of one name as one part', async () => {
+    const parts: ScannedCluster[] = []
+    const t: ClusterTarget[] = [
+      { name: 'b', source: 'b1' },
+      { name: 'a', source: 'a' },
+      { name: 'b', source: 'b2' },
+    ]
+    await scanStream({
+      targets: t,
+      detectors,
+      collectors: [loggingCollector([], () => 1)],
+      concurrency: 2,
+      order: 'target',
+      emit: (p) => void parts.push(p),
+    })
+    expect(parts.map((p) => p.clusters.map((c) => c.source))).toEqual([['b1', 'b2'], ['a']])
+    expect(parts.map((p) => p.indexes)).toEqual([[0, 2], [1]])
+    expect(parts[0]!.findings).toHaveLength(2)
+  })
+
+  it('stops with the error of a failing emit, starting no more clusters', async () => {
+    const log: string[] = []
+    const failure = new Error('disk full')
+    await expect(
+      scanStream({
+        targets: targets(names(40)),
+        detectors,
+        collectors: [loggingCollector(log, () => 1)],
+        concurrency: 2,
+        adaptive: false,
+        emit: (p) => {
+          if (p.clusters[0]!.name === 'c02') throw failure
+        },
+      }),
+    ).rejects.toBe(failure)
+    expect(log.filter((e) => e.startsWith('collect:')).length).toBeLessThan(8)
   })
 })

@@ -272,47 +272,164 @@ export function admission(concurrency: number, budget: number, options: Admissio
   }
 }
 
-/** Scans every target, a few at a time, and builds the report. One cluster's failure never stops the others. */
-export async function scan(opts: ScanOptions): Promise<Report> {
+/** The order clusters are reported in: by name (the JSON report's findings), or as the targets came (per-cluster sections). */
+export type ReportOrder = 'name' | 'target'
+
+/** One cluster name's part of a report, as {@link scanStream} hands it on. */
+export interface ScannedCluster {
+  /** The clusters of this name, in target order: one, unless two inputs gave the same name. */
+  clusters: ClusterResult[]
+  /** Their positions in the targets (the report's `clusters` order). */
+  indexes: number[]
+  /** Their findings, in report order ({@link compareFindings}). */
+  findings: Finding[]
+}
+
+/** What {@link scanStream} needs beyond {@link ScanOptions}. */
+export interface StreamOptions extends ScanOptions {
+  /** The order `emit` is called in; default `name`. */
+  order?: ReportOrder
+  /**
+   * Takes each cluster's part of the report, once, in `order`; the next part waits for its promise
+   * (a writer's backpressure). The findings are the caller's to keep or drop.
+   */
+  emit: (part: ScannedCluster) => void | Promise<void>
+  /**
+   * Findings that clusters done ahead of their turn may hold; past this, workers wait for the
+   * cluster holding them up before they start another. Default {@link DEFAULT_HOLD_BUDGET}.
+   */
+  holdBudget?: number
+}
+
+/** Findings held for clusters done ahead of their turn, by default (a few hundred MB at most). */
+export const DEFAULT_HOLD_BUDGET = 100_000
+
+/** Target indexes grouped by cluster name, the groups in report order. */
+function emissionUnits(targets: readonly ClusterTarget[], order: ReportOrder): number[][] {
+  const byName = new Map<string, number[]>()
+  targets.forEach((t, i) => {
+    const unit = byName.get(t.name)
+    if (unit) unit.push(i)
+    else byName.set(t.name, [i])
+  })
+  const units = [...byName]
+  // A Map keeps first appearance, which is target order.
+  if (order === 'name') units.sort((a, b) => cmp(a[0], b[0]))
+  return units.map(([, indexes]) => indexes)
+}
+
+/** One cluster's scan; a collector that throws past its guard still gives an unreachable result. */
+async function scanOne(
+  target: ClusterTarget,
+  opts: ScanOptions,
+): Promise<{ cluster: ClusterResult; findings: Finding[] }> {
+  try {
+    return await scanCluster(target, opts)
+  } catch (e) {
+    return {
+      cluster: {
+        name: target.name,
+        source: target.source,
+        status: 'unreachable',
+        objects: 0,
+        skipped: [],
+        errors: [{ source: target.source, code: 'KDAC_E_COLLECTOR_THREW', message: errorMessage(e) }],
+      },
+      findings: [],
+    }
+  }
+}
+
+/**
+ * Scans every target, a few at a time, and hands each cluster's part of the report to `emit` in
+ * report order as soon as it and the clusters before it are done, so that a fleet's findings need
+ * never be held at once. Clusters are started in report order, so those done ahead of their turn
+ * are few; past `holdBudget` findings held, workers wait for the one holding them up. Returns the
+ * clusters in target order. One cluster's failure never stops the others; a failing `emit` stops
+ * the scan with its error.
+ */
+export async function scanStream(opts: StreamOptions): Promise<ClusterResult[]> {
+  const units = emissionUnits(opts.targets, opts.order ?? 'name')
+  const sequence = units.flat()
+  const unitOf = new Array<number>(opts.targets.length)
+  units.forEach((u, k) => u.forEach((i) => (unitOf[i] = k)))
+  const pending = units.map((u) => u.length)
+  const done = new Map<number, { cluster: ClusterResult; findings: Finding[] }>()
   const clusters: ClusterResult[] = new Array(opts.targets.length)
-  const findings: Finding[] = []
   const total = opts.targets.length
+  const budget = opts.holdBudget ?? DEFAULT_HOLD_BUDGET
   const n = Math.max(1, Math.min(opts.concurrency ?? 1, total))
   const gate = admission(n, opts.objectBudget ?? DEFAULT_OBJECT_BUDGET, { adaptive: opts.adaptive ?? true })
   let next = 0
-  let done = 0
+  let finished = 0
+  let head = 0
+  let held = 0
+  let draining = false
+  let failure: { error: unknown } | undefined
+  let waiting: (() => void)[] = []
+  const release = () => {
+    const wake = waiting
+    waiting = []
+    for (const w of wake) w()
+  }
+  const drain = async () => {
+    while (head < units.length && pending[head] === 0 && !failure) {
+      const indexes = units[head++]!
+      const parts = indexes.map((i) => done.get(i)!)
+      for (const i of indexes) done.delete(i)
+      const findings = parts.length === 1 ? parts[0]!.findings : parts.flatMap((p) => p.findings)
+      held -= findings.length
+      findings.sort(compareFindings)
+      try {
+        await opts.emit({ clusters: parts.map((p) => p.cluster), indexes, findings })
+      } catch (e) {
+        failure = { error: e }
+      }
+      release()
+    }
+  }
   const worker = async () => {
-    while (next < total) {
+    while (next < total && !failure) {
       await gate.enter()
-      if (next >= total) {
+      if (next >= total || failure) {
         gate.leave(undefined)
         break
       }
-      const i = next++
-      const target = opts.targets[i]!
-      let res: { cluster: ClusterResult; findings: Finding[] }
-      try {
-        res = await scanCluster(target, opts)
-      } catch (e) {
-        res = {
-          cluster: {
-            name: target.name,
-            source: target.source,
-            status: 'unreachable',
-            objects: 0,
-            skipped: [],
-            errors: [{ source: target.source, code: 'KDAC_E_COLLECTOR_THREW', message: errorMessage(e) }],
-          },
-          findings: [],
-        }
-      }
+      const i = sequence[next++]!
+      const res = await scanOne(opts.targets[i]!, opts)
       gate.leave(res.cluster.objects)
       clusters[i] = res.cluster
-      for (const f of res.findings) findings.push(f)
-      opts.onCluster?.(res.cluster, ++done, total)
+      done.set(i, res)
+      held += res.findings.length
+      pending[unitOf[i]!]!--
+      opts.onCluster?.(res.cluster, ++finished, total)
+      if (!draining) {
+        draining = true
+        try {
+          await drain()
+        } finally {
+          draining = false
+        }
+      }
+      // The cluster holding the others up is being scanned by another worker, which drains them.
+      while (held > budget && !failure) await new Promise<void>((resolve) => waiting.push(resolve))
     }
   }
   await Promise.all(Array.from({ length: n }, worker))
+  if (failure) throw failure.error
+  return clusters
+}
+
+/** Scans every target, a few at a time, and builds the report. One cluster's failure never stops the others. */
+export async function scan(opts: ScanOptions): Promise<Report> {
+  const findings: Finding[] = []
+  const clusters = await scanStream({
+    ...opts,
+    emit: ({ findings: part }) => {
+      for (const f of part) findings.push(f)
+    },
+  })
+  // Parts come in name order, each sorted: this only settles a finding that names another cluster.
   findings.sort(compareFindings)
   const errors = [...(opts.inputErrors ?? []), ...clusters.flatMap((c) => c.errors)]
   return { version: 1, generatedAt: new Date().toISOString(), clusters, findings, errors }

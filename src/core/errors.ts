@@ -33,6 +33,7 @@ export const ERRORS = {
   KDAC_E_STORE_INPUT: 'invalid input to the store',
   KDAC_E_NOT_FOUND: 'not found',
   KDAC_E_SILENCES: 'invalid silences file',
+  KDAC_E_WRITE: 'cannot write the report',
 } as const
 
 /** A code from the error catalogue. */

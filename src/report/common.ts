@@ -122,7 +122,10 @@ export interface LocatedError {
 }
 
 /** Every error of the report, top-level first, then per cluster. */
-export function allErrors(report: Report): LocatedError[] {
+export function allErrors(report: {
+  errors: readonly ScanError[]
+  clusters: readonly ClusterResult[]
+}): LocatedError[] {
   // An error recorded at both levels is listed once, so counts are not inflated.
   const seen = new Set<string>()
   const out: LocatedError[] = []
@@ -150,10 +153,15 @@ export function plural(n: number, word: string): string {
 
 /** The one-line summary every human-facing format shows. */
 export function summaryLine(report: Report): string {
-  const c = countBySeverity(report.findings)
   const clusters = new Set([...report.clusters.map((x) => x.name), ...report.findings.map((f) => f.cluster)])
-  const sev = SEVERITIES.map((s) => `${c[s]} ${s}`).join(', ')
-  return `${plural(report.findings.length, 'finding')}: ${sev} across ${plural(clusters.size, 'cluster')}; ${plural(allErrors(report).length, 'error')}`
+  return summaryText(countBySeverity(report.findings), clusters.size, allErrors(report).length)
+}
+
+/** {@link summaryLine} from counts, for a report written cluster by cluster. */
+export function summaryText(counts: Record<Severity, number>, clusters: number, errors: number): string {
+  const total = SEVERITIES.reduce((n, s) => n + counts[s], 0)
+  const sev = SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')
+  return `${plural(total, 'finding')}: ${sev} across ${plural(clusters, 'cluster')}; ${plural(errors, 'error')}`
 }
 
 /** Whether a string is an absolute http(s) URL. */

@@ -1,17 +1,27 @@
 import type { Report } from '../core/types.js'
 import type { ReportContext } from './common.js'
 import { renderHtml } from './html.js'
-import { renderJson } from './json.js'
+import { jsonChunks, renderJson } from './json.js'
 import { renderJunit } from './junit.js'
 import { renderMarkdown } from './markdown.js'
-import { renderPolicyReport } from './policyreport.js'
+import { policyReportChunks, renderPolicyReport } from './policyreport.js'
 import { renderSarif } from './sarif.js'
-import { renderTable } from './table.js'
+import type { ChunkRenderer } from './stream.js'
+import { renderTable, tableChunks } from './table.js'
 
 export type { ReportContext, Plain } from './common.js'
 export { toPlain } from './common.js'
 export { renderHtml, renderJson, renderJunit, renderMarkdown, renderPolicyReport, renderSarif, renderTable }
 export { SARIF_FINGERPRINT_KEY, SARIF_SCHEMA_URI } from './sarif.js'
+export type {
+  ChunkRenderer,
+  ChunkWriter,
+  ClusterOrder,
+  ReportPart,
+  ReportTail,
+  SilencedEntry,
+} from './stream.js'
+export { isBrokenPipe, openReportFile, renderChunks, reportParts, streamWriter } from './stream.js'
 
 /** The formats `kubedac scan --format` accepts. */
 export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html', 'policyreport'] as const
@@ -39,4 +49,30 @@ export function renderReport(format: ReportFormat, report: Report, ctx: ReportCo
   const render = RENDERERS[format]
   if (!render) throw new TypeError(`unknown report format: ${String(format)}`)
   return render(report, ctx)
+}
+
+/** The formats written cluster by cluster as a scan goes; the others need every finding first. */
+export const STREAMED_FORMATS: readonly ReportFormat[] = ['table', 'json', 'policyreport']
+
+/**
+ * A renderer that writes `format` cluster by cluster, or undefined for a format whose layout needs
+ * the whole report first (SARIF's rule index, JUnit's totals, the summaries heading Markdown and
+ * HTML). `generatedAt` is what formats that stamp every part (policyreport) put there;
+ * `silenced` adds the JSON report's `silenced` array.
+ */
+export function chunkRenderer(
+  format: ReportFormat,
+  ctx: ReportContext,
+  options: { generatedAt: string; silenced?: boolean },
+): ChunkRenderer | undefined {
+  switch (format) {
+    case 'table':
+      return tableChunks(ctx)
+    case 'json':
+      return jsonChunks({ silenced: options.silenced ?? false })
+    case 'policyreport':
+      return policyReportChunks(options.generatedAt)
+    default:
+      return undefined
+  }
 }

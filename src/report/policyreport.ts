@@ -2,6 +2,7 @@ import { hash } from 'node:crypto'
 import { stringify } from 'yaml'
 import type { Finding, Report, Severity } from '../core/types.js'
 import type { ReportContext } from './common.js'
+import { renderChunks, reportParts, type ChunkRenderer, type ReportPart } from './stream.js'
 
 // `kubedac scan --format policyreport`: the findings as wgpolicyk8s.io/v1alpha2 PolicyReports (one
 // per namespace per cluster) and ClusterPolicyReports (cluster-scoped findings), the reports that
@@ -165,44 +166,66 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
  * PolicyReport `kubedac-<namespace>` for each namespace with findings, in name order.
  */
 export function policyReports(report: Report): { cluster: string; objects: PolicyReportObject[] }[] {
-  const ts = timestampOf(report.generatedAt)
-  const clusters = report.clusters.map((c) => c.name)
-  for (const f of report.findings) if (!clusters.includes(f.cluster)) clusters.push(f.cluster)
-  const byCluster = new Map<string, { cluster: PolicyResult[]; ns: Map<string, PolicyResult[]> }>()
-  for (const c of clusters) byCluster.set(c, { cluster: [], ns: new Map() })
-  for (const f of report.findings) {
-    const bucket = byCluster.get(f.cluster)!
-    const ns = f.object.namespace
-    if (ns === undefined || ns === '') bucket.cluster.push(resultOf(f, ts))
-    else {
-      const list = bucket.ns.get(ns)
-      if (list) list.push(resultOf(f, ts))
-      else bucket.ns.set(ns, [resultOf(f, ts)])
-    }
-  }
-  return clusters.map((cluster) => {
-    const b = byCluster.get(cluster)!
-    const objects = [reportObject('ClusterPolicyReport', cluster, undefined, b.cluster, report.generatedAt)]
-    for (const ns of [...b.ns.keys()].sort(cmp))
-      objects.push(reportObject('PolicyReport', cluster, ns, b.ns.get(ns)!, report.generatedAt))
-    return { cluster, objects }
+  return reportParts(report, 'target').map((p) => {
+    const cluster = p.clusters[0]!.name
+    return { cluster, objects: clusterPolicyReports(cluster, p.findings, report.generatedAt) }
   })
 }
 
-/**
- * The reports as one multi-document YAML stream, each cluster's introduced by a comment saying how
- * to apply them to that cluster alone.
- */
-export function renderPolicyReport(report: Report, _ctx?: ReportContext): string {
-  const parts: string[] = []
-  for (const { cluster, objects } of policyReports(report)) {
-    const docs = objects.map((o) => stringify(o, { lineWidth: 0 }))
-    parts.push(
-      `# kubedac policy reports of cluster ${JSON.stringify(cluster)}: apply them to that cluster only,\n` +
-        `# kubectl apply -l ${CLUSTER_LABEL}=${clusterLabelValue(cluster)} -f <this file>\n` +
-        docs.join('---\n'),
-    )
+/** One cluster's PolicyReport objects (see {@link policyReports}). */
+export function clusterPolicyReports(
+  cluster: string,
+  findings: readonly Finding[],
+  generatedAt: string,
+): PolicyReportObject[] {
+  const ts = timestampOf(generatedAt)
+  const own: PolicyResult[] = []
+  const byNamespace = new Map<string, PolicyResult[]>()
+  for (const f of findings) {
+    const ns = f.object.namespace
+    if (ns === undefined || ns === '') own.push(resultOf(f, ts))
+    else {
+      const list = byNamespace.get(ns)
+      if (list) list.push(resultOf(f, ts))
+      else byNamespace.set(ns, [resultOf(f, ts)])
+    }
   }
-  if (!parts.length) return '# kubedac: no cluster in this report, so no policy reports\n'
-  return parts.join('---\n')
+  const objects = [reportObject('ClusterPolicyReport', cluster, undefined, own, generatedAt)]
+  for (const ns of [...byNamespace.keys()].sort(cmp))
+    objects.push(reportObject('PolicyReport', cluster, ns, byNamespace.get(ns)!, generatedAt))
+  return objects
+}
+
+/** One cluster's reports as YAML documents, introduced by a comment saying how to apply them to that cluster alone. */
+function clusterYaml(cluster: string, objects: PolicyReportObject[]): string {
+  const docs = objects.map((o) => stringify(o, { lineWidth: 0 }))
+  return (
+    `# kubedac policy reports of cluster ${JSON.stringify(cluster)}: apply them to that cluster only,\n` +
+    `# kubectl apply -l ${CLUSTER_LABEL}=${clusterLabelValue(cluster)} -f <this file>\n` +
+    docs.join('---\n')
+  )
+}
+
+/** The reports as one multi-document YAML stream, cluster by cluster. */
+export function renderPolicyReport(report: Report, _ctx?: ReportContext): string {
+  return renderChunks(policyReportChunks(report.generatedAt), report)
+}
+
+/**
+ * {@link renderPolicyReport} written cluster by cluster as each is done. Every result carries
+ * `generatedAt`, so a streamed scan passes the instant it started.
+ */
+export function policyReportChunks(generatedAt: string): ChunkRenderer {
+  let written = 0
+  return {
+    order: 'target',
+    cluster(part: ReportPart): string {
+      const cluster = part.clusters[0]!.name
+      const text = clusterYaml(cluster, clusterPolicyReports(cluster, part.findings, generatedAt))
+      return written++ === 0 ? text : `---\n${text}`
+    },
+    end(): string {
+      return written === 0 ? '# kubedac: no cluster in this report, so no policy reports\n' : ''
+    },
+  }
 }

@@ -95,10 +95,15 @@ export function renderJsonWithSilences(report: ReportWithSilences, ctx?: ReportC
 
 /** One line for the table summary: how many findings silences hold, or '' when none. */
 export function silencedSummary(report: ReportWithSilences): string {
-  const n = report.silenced.length
-  if (n === 0) return ''
   const ids = new Map<string, number>()
   for (const f of report.silenced) ids.set(f.silence.id, (ids.get(f.silence.id) ?? 0) + 1)
+  return silencedSummaryOf(ids)
+}
+
+/** {@link silencedSummary} from the count of findings each silence holds (a streamed scan's counters). */
+export function silencedSummaryOf(ids: ReadonlyMap<string, number>): string {
+  const n = [...ids.values()].reduce((a, b) => a + b, 0)
+  if (n === 0) return ''
   const top = [...ids]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, 5)

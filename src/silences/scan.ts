@@ -65,18 +65,26 @@ export async function scanSilencer(
   })
   const labels = new Map<string, Record<string, string>>()
   const byLabels = silences.some((s) => s.matchers.objectLabels !== undefined)
+  let clusterLabels:
+    { targets: readonly ClusterTarget[]; map: Map<string, Record<string, string>> } | undefined
   const silencer: ScanSilencer = {
     silences,
     now: at,
     apply(report, targets) {
-      const clusterLabels = new Map(targets.map((t) => [t.name, t.labels ?? {}]))
-      return applySilences(
+      // Called once per cluster when the report is streamed: the label map is built once.
+      if (clusterLabels?.targets !== targets)
+        clusterLabels = { targets, map: new Map(targets.map((t) => [t.name, t.labels ?? {}])) }
+      const map = clusterLabels.map
+      const out = applySilences(
         report,
         silences,
-        (c) => clusterLabels.get(c),
+        (c) => map.get(c),
         (f) => labels.get(f.fingerprint),
         at,
       )
+      // Object labels are needed once, for these findings: dropping them keeps memory to the clusters in flight.
+      for (const f of report.findings) labels.delete(f.fingerprint)
+      return out
     },
     notices: silenceNotices(silences, at, NOTICE_WINDOW_MS),
   }
