@@ -1,8 +1,10 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openStore } from '../src/store/index.js'
+import { dropPostgresSchema, openStore } from '../src/store/index.js'
 import type { StoredFinding } from '../src/store/types.js'
 import { startLocalReceiver, type LocalReceiver } from './support/local-receiver.js'
 import { FLEET, serveOnce, startServe, tempDir } from './support/serve.js'
@@ -315,5 +317,69 @@ describe('kubedac serve killed with SIGKILL and restarted', () => {
     expect(sent.length).toBe(opened.length + 1)
     expect(new Set(sent.map((b) => b.key)).size).toBe(sent.length)
     expect(outboxEvents(db, memory)).toEqual(['open', 'resolve'])
+  }, 180_000)
+
+  it('on PostgreSQL: killed after recording a scan that escalates an incident while the outbox is locked, the restart delivers that escalation once', async () => {
+    // The shared server, in a schema of this test's own (search_path from the URL's options).
+    const base = process.env.KUBEDAC_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test'
+    const schema = `kdac_kill${process.pid}_${Date.now().toString(36)}`
+    const url = new URL(base)
+    if (!url.username && !process.env.PGUSER) url.username = userInfo().username
+    const admin = new pg.Client({ connectionString: url.toString() })
+    await admin.connect()
+    await admin.query(`create schema ${schema}`)
+    url.searchParams.set('options', `-c search_path=${schema}`)
+    const pgEnv = { ...env, KUBEDAC_DATABASE_URL: url.toString() }
+    const open = () => openStore({ url: base, schema, poolSize: 2 })
+    try {
+      const dir = join(tmp.dir, 'escalate-kill-pg')
+      cpSync(join(FLEET, 'dev-idle-3'), join(dir, 'fleet', 'dev-idle-3'), { recursive: true })
+      config(dir, receiver.url)
+      const args = ['fleet']
+      const first = receiver.requests.length
+      expect((await serveOnce(args, { cwd: dir, env: pgEnv })).code).toBe(0)
+      const opened = sentSince(first)
+      let store = await open()
+      const idle = (await store.listFindings({ detector: 'cluster-idle' })).items[0]!.incidentId!
+      await store.close()
+      expect(opened.filter((b) => b.incident.id === idle).map((b) => b.event)).toEqual(['open'])
+
+      // The test holds the outbox locked: serve records the escalating scan, cannot enqueue, and
+      // is killed there (its blocked transaction never commits).
+      config(dir, receiver.url, 'detectors:\n  severity:\n    cluster-idle: critical\n')
+      await admin.query('begin')
+      await admin.query(`lock table ${schema}.outbox in access exclusive mode`)
+      const p = startServe([...args, '--interval', '1h'], { cwd: dir, env: pgEnv })
+      try {
+        await p.waitFor((l) => l.msg === 'scan recorded', 60_000, 'the scan recorded')
+        await new Promise((r) => setTimeout(r, 500))
+      } finally {
+        await p.kill('SIGKILL')
+        await admin.query('rollback')
+      }
+      store = await open()
+      expect((await store.getIncident(idle))?.peakSeverity).toBe('critical')
+      const events = async () =>
+        (
+          await admin.query(`select event from ${schema}.outbox where incident_id = $1 order by id`, [idle])
+        ).rows.map((r: { event: string }) => r.event)
+      await store.close()
+      expect(await events()).toEqual(['open'])
+
+      const again = await serveOnce(args, { cwd: dir, env: pgEnv })
+      expect(again.code, JSON.stringify(again.logs.filter((l) => l.level !== 'info'))).toBe(0)
+      const sent = sentSince(first)
+      expect(
+        sent
+          .filter((b) => b.event === 'escalate')
+          .map((b) => [b.incident.id, b.severity, b.previousSeverity]),
+      ).toEqual([[idle, 'critical', 'warning']])
+      expect(sent.length).toBe(opened.length + 1)
+      expect(new Set(sent.map((b) => b.key)).size).toBe(sent.length)
+      expect(await events()).toEqual(['open', 'escalate'])
+    } finally {
+      await admin.end()
+      await dropPostgresSchema(base, schema)
+    }
   }, 180_000)
 })
