@@ -307,5 +307,33 @@ for (const backend of backends) {
       await deliver(store, rs, { now: later(3_700_000) })
       expect(events(hook)).toEqual([['open', 'critical']])
     })
+
+    it('resends a long-open critical when its period comes, read from the due index; after a long stop, once for the current period', async () => {
+      const { store, hook, rs } = await setup()
+      const config = shopConfig(hook.url)
+      const r1 = await store.recordScan(scanOf('critical', t0))
+      await enqueueChanges(store, r1, config, t0)
+      const id = r1.opened[0]!.id
+      expect((await store.notifiedStates([id])).get(id)?.dueAt).toEqual(later(4 * 3_600_000))
+      expect(await store.incidentsToNotify({ now: later(4 * 3_600_000 - 1), limit: 10 })).toEqual([])
+      // Down from before the first resend until the third period: one resend, the third.
+      expect(await enqueueSweep(store, config, later(13 * 3_600_000))).toMatchObject({
+        incidents: 1,
+        added: 1,
+      })
+      expect(await enqueueSweep(store, config, later(13 * 3_600_000))).toMatchObject({ incidents: 0 })
+      expect((await store.notifiedStates([id])).get(id)?.dueAt).toEqual(later(16 * 3_600_000))
+      expect(await enqueueSweep(store, config, later(16 * 3_600_000))).toMatchObject({
+        incidents: 1,
+        added: 1,
+      })
+      await deliver(store, rs, { now: later(16 * 3_600_000) })
+      const sent = hook.requests.map((r) => r.json as { event: string; sequence?: number })
+      expect(sent.map((b) => [b.event, b.sequence])).toEqual([
+        ['open', undefined],
+        ['resend', 3],
+        ['resend', 4],
+      ])
+    })
   })
 }
