@@ -68,33 +68,36 @@ export function renderJson(report: Report, _ctx?: ReportContext): string {
   }
 }
 
-/** One finding as pretty JSON; evidence is walked value by value only when it cannot be stringified as it is. */
-function findingText(f: Finding, extra?: Record<string, unknown>): string {
+/**
+ * Findings as the items of a top-level array `key` of a 2-space-indented document, without the
+ * brackets: stringified inside `{ key: [...] }`, so their indentation is already the report's.
+ * Evidence is walked value by value only when it cannot be stringified as it is (as renderJson).
+ */
+function itemsText(key: string, findings: readonly Finding[], extra?: (i: number) => object): string {
+  const doc = (plain: (e: Finding['evidence']) => unknown) =>
+    JSON.stringify({ [key]: findings.map((f, i) => ({ ...findingJson(f, plain), ...extra?.(i) })) }, null, 2)
+  let text: string
   try {
-    return JSON.stringify({ ...findingJson(f, (e) => e), ...extra }, null, 2)
+    text = doc((e) => e)
   } catch {
-    return JSON.stringify({ ...findingJson(f, plainEvidence), ...extra }, null, 2)
+    text = doc(plainEvidence)
   }
+  // `{\n  "key": [\n` … `\n  ]\n}`
+  return text.slice(`{\n  ${JSON.stringify(key)}: [\n`.length, -'\n  ]\n}'.length)
 }
 
-/** Pretty JSON nested `depth` levels deep (2 spaces each): JSON strings hold no raw newline. */
-function indented(text: string, depth: number): string {
-  const pad = '  '.repeat(depth)
-  return pad + text.replace(/\n/g, `\n${pad}`)
-}
-
-/** A JSON array written item by item: `[` before the first, `,` between, `]` by `close`. */
-function arrayWriter(key: string, depth: number) {
+/** A top-level JSON array written a part at a time: `[` before the first, `,` between, `]` by `close`. */
+function arrayWriter(key: string) {
   let count = 0
   return {
-    item(text: string): string {
-      const head = count++ === 0 ? `${'  '.repeat(depth - 1)}${JSON.stringify(key)}: [\n` : ',\n'
-      return head + indented(text, depth)
+    items(findings: readonly Finding[], extra?: (i: number) => object): string {
+      if (findings.length === 0) return ''
+      const head = count === 0 ? `  ${JSON.stringify(key)}: [\n` : ',\n'
+      count += findings.length
+      return head + itemsText(key, findings, extra)
     },
     close(): string {
-      return count === 0
-        ? `${'  '.repeat(depth - 1)}${JSON.stringify(key)}: [],\n`
-        : `\n${'  '.repeat(depth - 1)}],\n`
+      return count === 0 ? `  ${JSON.stringify(key)}: [],\n` : '\n  ],\n'
     },
   }
 }
@@ -105,8 +108,8 @@ function arrayWriter(key: string, depth: number) {
  * {@link renderJson} (the keys in another order); silenced findings are held, as text, to the end.
  */
 export function jsonChunks(options: { silenced?: boolean } = {}): ChunkRenderer {
-  const findings = arrayWriter('findings', 2)
-  const silenced = arrayWriter('silenced', 2)
+  const findings = arrayWriter('findings')
+  const silenced = arrayWriter('silenced')
   const held: string[] = []
   let started = false
   return {
@@ -114,8 +117,9 @@ export function jsonChunks(options: { silenced?: boolean } = {}): ChunkRenderer 
     cluster(part: ReportPart): string {
       let out = started ? '' : '{\n  "version": 1,\n'
       started = true
-      for (const f of part.findings) out += findings.item(findingText(f))
-      for (const f of part.silenced ?? []) held.push(silenced.item(findingText(f, { silence: f.silence })))
+      out += findings.items(part.findings)
+      const hold = part.silenced ?? []
+      if (hold.length) held.push(silenced.items(hold, (i) => ({ silence: hold[i]!.silence })))
       return out
     },
     end(tail: ReportTail): string {
