@@ -3,9 +3,10 @@
 //
 //   npm run bench:engine -- [--mb 300] [--clusters 10] [--runs 5]
 //
-// Ends with: RESULT ratio=<scan/parse, wall> cpu_ratio=<the same in CPU time> objects_per_s=<n> peak_rss_mb=<n>
+// Ends with: RESULT ratio=<scan/parse, wall> cpu_ratio=<the same in CPU time> objects_per_s=<n> peak_rss_mb=<n> largest_cluster_rss_mb=<n>
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateFleet } from './fleet-gen.mjs'
@@ -45,8 +46,9 @@ async function child(mode, dir) {
     const { filesCollector } = await import(join(dist, 'collect/files.js'))
     const { loadBuiltinDetectors } = await import(join(dist, 'detect/registry.js'))
     const { configureDetectors } = await import(join(dist, 'config/config.js'))
-    const { scan } = await import(join(dist, 'pipeline.js'))
-    const { renderReport } = await import(join(dist, 'report/index.js'))
+    const { scan, scanStream } = await import(join(dist, 'pipeline.js'))
+    const { renderReport, openReportFile } = await import(join(dist, 'report/index.js'))
+    const { jsonChunks } = await import(join(dist, 'report/json.js'))
     const all = await loadBuiltinDetectors()
     // `scan-none` and `scan-warning` split the cost: loading and indexing alone, and the library
     // without its hygiene (info) detectors, which fire on most workloads of a synthetic fleet.
@@ -57,16 +59,46 @@ async function child(mode, dir) {
     const t1 = performance.now()
     const c1 = process.cpuUsage()
     const { targets } = await resolveTargets([dir], {})
-    const report = await scan({ targets, detectors, collectors: [filesCollector], concurrency: 1 })
-    const r0 = performance.now()
-    const text = renderReport('json', report, {
-      detectors: new Map(all.map((d) => [d.meta.id, d.meta])),
-      toolVersion: 'bench',
-    })
-    objects = report.clusters.reduce((n, c) => n + c.objects, 0)
-    findings = report.findings.length
+    let renderMs = 0
+    let bytes = 0
+    let clusters
+    const timed = (f) => {
+      const r0 = performance.now()
+      const text = f()
+      renderMs += performance.now() - r0
+      bytes += text.length
+      return text
+    }
+    if (mode === 'scan-whole') {
+      // The report as kubedac scan built it before it streamed: every finding kept, one string.
+      const report = await scan({ targets, detectors, collectors: [filesCollector], concurrency: 1 })
+      const meta = new Map(all.map((d) => [d.meta.id, d.meta]))
+      timed(() => renderReport('json', report, { detectors: meta, toolVersion: 'bench' }))
+      clusters = report.clusters
+      findings = report.findings.length
+    } else {
+      // As kubedac scan --format json -o FILE: each cluster's findings written to the file as it is
+      // done, then dropped.
+      const path = join(tmpdir(), `kubedac-bench-${process.pid}.json`)
+      const out = await openReportFile(path)
+      const json = jsonChunks()
+      clusters = await scanStream({
+        targets,
+        detectors,
+        collectors: [filesCollector],
+        concurrency: 1,
+        emit: async (part) => {
+          findings += part.findings.length
+          await out.write(timed(() => json.cluster(part)))
+        },
+      })
+      const errors = clusters.flatMap((c) => c.errors)
+      await out.write(timed(() => json.end({ generatedAt: new Date().toISOString(), clusters, errors })))
+      await out.commit()
+      rmSync(path)
+    }
+    objects = clusters.reduce((n, c) => n + c.objects, 0)
     const ms = performance.now() - t1
-    const renderMs = performance.now() - r0
     process.stdout.write(
       JSON.stringify({
         ms,
@@ -75,9 +107,9 @@ async function child(mode, dir) {
         objects,
         findings,
         detectors: detectors.length,
-        bytes: text.length,
+        bytes,
         rssKb: process.resourceUsage().maxRSS,
-        errors: report.errors.length,
+        errors: clusters.reduce((n, c) => n + c.errors.length, 0),
       }),
     )
     return
@@ -141,8 +173,10 @@ async function main() {
       `run ${i + 1}: parse ${(f.ms / 1000).toFixed(2)} s (${(f.rssKb / 1024).toFixed(0)} MB RSS) | scan ${(s.ms / 1000).toFixed(2)} s (${(s.rssKb / 1024).toFixed(0)} MB RSS; JSON report ${(s.renderMs / 1000).toFixed(2)} s = ${(s.renderMs / f.ms).toFixed(2)}x the parse, ${(s.bytes / 1e6).toFixed(0)} MB), ${s.objects} objects, ${s.findings} findings, ${s.detectors} detectors, ${s.errors} errors`,
     )
   }
-  // Memory must follow the largest cluster, not the fleet: scan that cluster alone and compare.
+  // Memory must follow the largest cluster, not the fleet: scan that cluster alone and compare, and
+  // the fleet once more with the report built whole (every finding kept, one string), as before it streamed.
   const one = run('scan', largestDir)
+  const whole = run('scan-whole')
   const split = []
   for (const mode of ['scan-none', 'scan-warning']) {
     const f0 = run('floor')
@@ -161,11 +195,11 @@ async function main() {
   console.log(`bare JSON.parse: ${(f / 1000).toFixed(2)} s (${(bytes / 1e6 / (f / 1000)).toFixed(1)} MB/s)`)
   console.log(`kubedac scan:    ${(s / 1000).toFixed(2)} s (${(bytes / 1e6 / (s / 1000)).toFixed(1)} MB/s)`)
   console.log(
-    `peak RSS of the scan: ${rss.toFixed(0)} MB for the ${(bytes / 1e6).toFixed(0)} MB fleet; ${(one.rssKb / 1024).toFixed(0)} MB for its largest cluster (${(Math.max(...perCluster) / 1e6).toFixed(0)} MB) alone`,
+    `peak RSS of the scan: ${rss.toFixed(0)} MB for the ${(bytes / 1e6).toFixed(0)} MB fleet (report streamed to a file); ${(one.rssKb / 1024).toFixed(0)} MB for its largest cluster (${(Math.max(...perCluster) / 1e6).toFixed(0)} MB) alone; ${(whole.rssKb / 1024).toFixed(0)} MB for the fleet with the report built whole (${(whole.ms / 1000).toFixed(2)} s)`,
   )
   for (const line of split) console.log(line)
   console.log(
-    `RESULT ratio=${ratio.toFixed(3)} cpu_ratio=${cpuRatio.toFixed(3)} objects_per_s=${Math.round(objects / (s / 1000))} peak_rss_mb=${Math.round(rss)}`,
+    `RESULT ratio=${ratio.toFixed(3)} cpu_ratio=${cpuRatio.toFixed(3)} objects_per_s=${Math.round(objects / (s / 1000))} peak_rss_mb=${Math.round(rss)} largest_cluster_rss_mb=${Math.round(one.rssKb / 1024)}`,
   )
 }
 
