@@ -220,6 +220,34 @@ describe('kubedac serve killed with SIGKILL and restarted', () => {
   }
   const sentSince = (first: number) => receiver.requests.slice(first).map((r) => r.json as Sent)
 
+  /** Serves a fleet of the example's `cluster` alone, once: where, and what the receiver got. */
+  async function servedOnce(
+    name: string,
+    cluster: string,
+    runEnv = env,
+    dbArgs = ['--database', 'kubedac.db'],
+  ) {
+    const dir = join(tmp.dir, name)
+    cpSync(join(FLEET, cluster), join(dir, 'fleet', cluster), { recursive: true })
+    config(dir, receiver.url)
+    const args = ['fleet', ...dbArgs]
+    const first = receiver.requests.length
+    expect((await serveOnce(args, { cwd: dir, env: runEnv })).code).toBe(0)
+    return { dir, db: join(dir, 'kubedac.db'), args, first, opened: sentSince(first), env: runEnv }
+  }
+
+  /** Serves once more: one message more than the first run sent, of `event`, and no key twice. */
+  async function restartSendsOne(run: Awaited<ReturnType<typeof servedOnce>>, event: string): Promise<Sent> {
+    const again = await serveOnce(run.args, { cwd: run.dir, env: run.env })
+    expect(again.code, JSON.stringify(again.logs.filter((l) => l.level !== 'info'))).toBe(0)
+    const sent = sentSince(run.first)
+    expect(sent.length).toBe(run.opened.length + 1)
+    expect(new Set(sent.map((b) => b.key)).size).toBe(sent.length)
+    const more = sent.filter((b) => b.event === event)
+    expect(more).toHaveLength(1)
+    return more[0]!
+  }
+
   function outboxEvents(db: string, incident: string): string[] {
     const raw = new BetterSqlite3(db, { readonly: true })
     try {
@@ -244,79 +272,57 @@ describe('kubedac serve killed with SIGKILL and restarted', () => {
   }
 
   it('killed after recording a scan that escalates an incident and before enqueueing it: the restart delivers that escalation once, and nothing twice', async () => {
-    const dir = join(tmp.dir, 'escalate-kill')
-    cpSync(join(FLEET, 'dev-idle-3'), join(dir, 'fleet', 'dev-idle-3'), { recursive: true })
-    config(dir, receiver.url)
-    const db = join(dir, 'kubedac.db')
-    const args = ['fleet', '--database', 'kubedac.db']
-    const first = receiver.requests.length
-    expect((await serveOnce(args, { cwd: dir, env })).code).toBe(0)
-    const opened = sentSince(first)
-    const idle = await incidentOf(db, 'cluster-idle')
-    expect(opened.filter((b) => b.incident.id === idle).map((b) => [b.event, b.severity])).toEqual([
+    const run = await servedOnce('escalate-kill', 'dev-idle-3')
+    const idle = await incidentOf(run.db, 'cluster-idle')
+    expect(run.opened.filter((b) => b.incident.id === idle).map((b) => [b.event, b.severity])).toEqual([
       ['open', 'warning'],
     ])
 
     // The idle cluster now counts as critical: the next scan escalates its incident, and dies.
-    config(dir, receiver.url, 'detectors:\n  severity:\n    cluster-idle: critical\n')
-    await killBeforeEnqueue(dir, args)
-    const store = await openStore({ file: db })
+    config(run.dir, receiver.url, 'detectors:\n  severity:\n    cluster-idle: critical\n')
+    await killBeforeEnqueue(run.dir, run.args)
+    const store = await openStore({ file: run.db })
     expect((await store.getIncident(idle))?.peakSeverity).toBe('critical')
     await store.close()
-    expect(outboxEvents(db, idle)).toEqual(['open'])
+    expect(outboxEvents(run.db, idle)).toEqual(['open'])
 
-    const again = await serveOnce(args, { cwd: dir, env })
-    expect(again.code, JSON.stringify(again.logs.filter((l) => l.level !== 'info'))).toBe(0)
-    const sent = sentSince(first)
-    expect(
-      sent.filter((b) => b.event === 'escalate').map((b) => [b.incident.id, b.severity, b.previousSeverity]),
-    ).toEqual([[idle, 'critical', 'warning']])
-    expect(sent.length).toBe(opened.length + 1)
-    expect(new Set(sent.map((b) => b.key)).size).toBe(sent.length)
-    expect(outboxEvents(db, idle)).toEqual(['open', 'escalate'])
+    const escalation = await restartSendsOne(run, 'escalate')
+    expect([escalation.incident.id, escalation.severity, escalation.previousSeverity]).toEqual([
+      idle,
+      'critical',
+      'warning',
+    ])
+    expect(outboxEvents(run.db, idle)).toEqual(['open', 'escalate'])
   }, 180_000)
 
   it('killed after recording a scan that resolves an incident and before enqueueing it, then down for two days: the restart delivers the resolve once', async () => {
-    const dir = join(tmp.dir, 'resolve-kill')
-    const cluster = join(dir, 'fleet', 'prod-eu-1')
-    cpSync(join(FLEET, 'prod-eu-1'), cluster, { recursive: true })
-    config(dir, receiver.url)
-    const db = join(dir, 'kubedac.db')
-    const args = ['fleet', '--database', 'kubedac.db']
-    const first = receiver.requests.length
-    expect((await serveOnce(args, { cwd: dir, env })).code).toBe(0)
-    const opened = sentSince(first)
-    const memory = await incidentOf(db, 'node-memory-pressure')
-    expect(opened.filter((b) => b.incident.id === memory).map((b) => b.event)).toEqual(['open'])
+    const run = await servedOnce('resolve-kill', 'prod-eu-1')
+    const memory = await incidentOf(run.db, 'node-memory-pressure')
+    expect(run.opened.filter((b) => b.incident.id === memory).map((b) => b.event)).toEqual(['open'])
 
     // The node's memory pressure is over: the next scan resolves the incident, and dies.
-    const nodesFile = join(cluster, 'nodes.json')
+    const nodesFile = join(run.dir, 'fleet', 'prod-eu-1', 'nodes.json')
     const nodes = JSON.parse(readFileSync(nodesFile, 'utf8')) as {
       items: { status: { conditions: { type: string; status: string }[] } }[]
     }
     for (const n of nodes.items)
       for (const c of n.status.conditions) if (c.type === 'MemoryPressure') c.status = 'False'
     writeFileSync(nodesFile, JSON.stringify(nodes))
-    await killBeforeEnqueue(dir, args)
-    const store = await openStore({ file: db })
+    await killBeforeEnqueue(run.dir, run.args)
+    const store = await openStore({ file: run.db })
     expect((await store.getIncident(memory))?.state).toBe('resolved')
     await store.close()
-    expect(outboxEvents(db, memory)).toEqual(['open'])
+    expect(outboxEvents(run.db, memory)).toEqual(['open'])
 
     // Two days pass before the restart: the incident resolved 48 h before it (no window forgets it).
-    const raw = new BetterSqlite3(db)
+    const raw = new BetterSqlite3(run.db)
     raw
       .prepare('update incidents set resolved_at = resolved_at - ?, updated_at = updated_at - ? where id = ?')
       .run(48 * 3_600_000, 48 * 3_600_000, memory)
     raw.close()
 
-    const again = await serveOnce(args, { cwd: dir, env })
-    expect(again.code, JSON.stringify(again.logs.filter((l) => l.level !== 'info'))).toBe(0)
-    const sent = sentSince(first)
-    expect(sent.filter((b) => b.event === 'resolve').map((b) => b.incident.id)).toEqual([memory])
-    expect(sent.length).toBe(opened.length + 1)
-    expect(new Set(sent.map((b) => b.key)).size).toBe(sent.length)
-    expect(outboxEvents(db, memory)).toEqual(['open', 'resolve'])
+    expect((await restartSendsOne(run, 'resolve')).incident.id).toBe(memory)
+    expect(outboxEvents(run.db, memory)).toEqual(['open', 'resolve'])
   }, 180_000)
 
   it('on PostgreSQL: killed after recording a scan that escalates an incident while the outbox is locked, the restart delivers that escalation once', async () => {
@@ -332,24 +338,18 @@ describe('kubedac serve killed with SIGKILL and restarted', () => {
     const pgEnv = { ...env, KUBEDAC_DATABASE_URL: url.toString() }
     const open = () => openStore({ url: base, schema, poolSize: 2 })
     try {
-      const dir = join(tmp.dir, 'escalate-kill-pg')
-      cpSync(join(FLEET, 'dev-idle-3'), join(dir, 'fleet', 'dev-idle-3'), { recursive: true })
-      config(dir, receiver.url)
-      const args = ['fleet']
-      const first = receiver.requests.length
-      expect((await serveOnce(args, { cwd: dir, env: pgEnv })).code).toBe(0)
-      const opened = sentSince(first)
+      const run = await servedOnce('escalate-kill-pg', 'dev-idle-3', pgEnv, [])
       let store = await open()
       const idle = (await store.listFindings({ detector: 'cluster-idle' })).items[0]!.incidentId!
       await store.close()
-      expect(opened.filter((b) => b.incident.id === idle).map((b) => b.event)).toEqual(['open'])
+      expect(run.opened.filter((b) => b.incident.id === idle).map((b) => b.event)).toEqual(['open'])
 
       // The test holds the outbox locked: serve records the escalating scan, cannot enqueue, and
       // is killed there (its blocked transaction never commits).
-      config(dir, receiver.url, 'detectors:\n  severity:\n    cluster-idle: critical\n')
+      config(run.dir, receiver.url, 'detectors:\n  severity:\n    cluster-idle: critical\n')
       await admin.query('begin')
       await admin.query(`lock table ${schema}.outbox in access exclusive mode`)
-      const p = startServe([...args, '--interval', '1h'], { cwd: dir, env: pgEnv })
+      const p = startServe([...run.args, '--interval', '1h'], { cwd: run.dir, env: pgEnv })
       try {
         await p.waitFor((l) => l.msg === 'scan recorded', 60_000, 'the scan recorded')
         await new Promise((r) => setTimeout(r, 500))
@@ -366,16 +366,12 @@ describe('kubedac serve killed with SIGKILL and restarted', () => {
       await store.close()
       expect(await events()).toEqual(['open'])
 
-      const again = await serveOnce(args, { cwd: dir, env: pgEnv })
-      expect(again.code, JSON.stringify(again.logs.filter((l) => l.level !== 'info'))).toBe(0)
-      const sent = sentSince(first)
-      expect(
-        sent
-          .filter((b) => b.event === 'escalate')
-          .map((b) => [b.incident.id, b.severity, b.previousSeverity]),
-      ).toEqual([[idle, 'critical', 'warning']])
-      expect(sent.length).toBe(opened.length + 1)
-      expect(new Set(sent.map((b) => b.key)).size).toBe(sent.length)
+      const escalation = await restartSendsOne(run, 'escalate')
+      expect([escalation.incident.id, escalation.severity, escalation.previousSeverity]).toEqual([
+        idle,
+        'critical',
+        'warning',
+      ])
       expect(await events()).toEqual(['open', 'escalate'])
     } finally {
       await admin.end()
