@@ -176,6 +176,37 @@ describe('planning notifications', () => {
     })
   })
 
+  it('plans no open again for an incident already notified, and escalates only above the severity notified', () => {
+    const told = incident({ openedSeverity: 'warning', notifiedSeverity: 'warning', severity: 'critical' })
+    const plan = planNotifications([told], labels, config, now)
+    expect(plan.map((m) => m.event)).toEqual(['escalate', 'escalate', 'escalate'])
+    expect(plan[0]!.payload).toMatchObject({ severity: 'critical', previousSeverity: 'warning' })
+    const all = incident({ openedSeverity: 'warning', notifiedSeverity: 'critical', severity: 'critical' })
+    expect(planNotifications([all], labels, config, now)).toEqual([])
+  })
+
+  it('resolves to the receivers of the severities notified, not of a peak nobody was told of', () => {
+    const resolved = (notifiedSeverity: 'warning' | 'critical') =>
+      incident({
+        state: 'resolved',
+        openedSeverity: 'warning',
+        notifiedSeverity,
+        peakSeverity: 'critical',
+        severity: 'warning',
+        resolvedAt: at('2026-12-01T11:00:00Z'),
+      })
+    const later = at('2026-12-01T11:00:00Z')
+    expect(keys(planNotifications([resolved('warning')], labels, config, later))).toEqual([
+      `audit:inc-1:resolve:${epoch}`,
+      `slack-payments:inc-1:resolve:${epoch}`,
+    ])
+    expect(keys(planNotifications([resolved('critical')], labels, config, later))).toEqual([
+      `audit:inc-1:resolve:${epoch}`,
+      `pd-payments:inc-1:resolve:${epoch}`,
+      `slack-payments:inc-1:resolve:${epoch}`,
+    ])
+  })
+
   it('resends a critical still open every resend interval after opening, once per period, and not before', () => {
     const resends = (iso: string) =>
       keys(planNotifications([incident()], labels, config, at(iso)).filter((m) => m.event === 'resend'))

@@ -159,7 +159,8 @@ function repeatsOf(
  * - `resend`: a critical incident still open is sent again every `resendInterval` after opening (not
  *   to Alertmanager receivers, which repeat on their own); Alertmanager receivers instead get every
  *   open incident again every `refresh` so that its `endsAt` never runs out while it is open.
- * - `resolve`: once per opening, to every receiver routed at any severity from the opening one to the peak.
+ * - `resolve`: once per opening, to every receiver routed at any severity from the opening one to the
+ *   peak (to `notifiedSeverity`, when given).
  *
  * Silenced incidents plan nothing, except a resolve to the receivers that are not Slack (so that a
  * page sent before the silence is closed); when the silence ends, the opening they missed is planned.
@@ -197,9 +198,12 @@ export function planNotifications(
         })
     }
     if (incident.state === 'resolved') {
+      // To the receivers told of it: up to the severity notified when it is known (a peak that
+      // was never notified, held back by a silence or a crash, concerned nobody).
+      const toldRoutes = [...new Set(severitiesBetween(lowest, told ?? peak).flatMap(route))]
       // A silence keeps people from hearing of it, but never leaves a page open: the resolve
       // still goes to receivers that keep state (for them, closing what was never opened is a no-op).
-      const receivers = everyRoute().filter((r) => !incident.silenced || types.get(r)?.type !== 'slack')
+      const receivers = toldRoutes.filter((r) => !incident.silenced || types.get(r)?.type !== 'slack')
       add(receivers, 'resolve', '', peak)
       continue
     }
