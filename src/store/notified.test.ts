@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, Migrator, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { dropPostgresSchema, openStore } from './index.js'
+import { ScopedPostgresDialect } from './open.js'
 import { migrationProvider, type Dialect } from './migrations.js'
 import type { Database } from './schema.js'
 
@@ -46,7 +47,7 @@ const backends: {
         max: 1,
       })
       await pool.query(`create schema if not exists ${SCHEMA}`)
-      return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+      return new Kysely<Database>({ dialect: new ScopedPostgresDialect({ pool }) })
     },
     open: () => openStore({ url: PG_URL, schema: SCHEMA, poolSize: 2 }),
   },

@@ -168,7 +168,7 @@ async function openPostgres(
  * tests and benchmarks that each own a schema run at once). The migrator needs only the names of
  * the schemas and of the tables in ours, so this introspector reads just those, by oid.
  */
-class ScopedPostgresDialect extends PostgresDialect {
+export class ScopedPostgresDialect extends PostgresDialect {
   override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new CurrentSchemaIntrospector(db)
   }
