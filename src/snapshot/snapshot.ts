@@ -79,7 +79,8 @@ export interface Snapshot {
 interface KindIndex {
   all: KubeObject[]
   byNs: Map<string, KubeObject[]>
-  byName: Map<string, KubeObject>
+  /** Namespace, then name: keyed by the object's own name string, not an `ns/name` copy per object. */
+  byName: Map<string, Map<string, KubeObject>>
 }
 
 /** Builds a snapshot from objects pushed one by one: dedupes, drops managedFields, indexes by kind. */
@@ -125,15 +126,17 @@ export class SnapshotBuilder {
     // Objects that reached the builder without the loader's checks (tests, user collectors) may
     // carry a namespace of the wrong type: index it as cluster-scoped rather than crash.
     const ns = typeof meta.namespace === 'string' ? meta.namespace : ''
-    const key = ns + '/' + meta.name
-    if (idx.byName.has(key)) {
+    const name = typeof meta.name === 'string' ? meta.name : String(meta.name)
+    let names = idx.byName.get(ns)
+    if (names?.has(name)) {
       this.duplicates++
       return false
     }
     if (meta.managedFields !== undefined && !this.keepsManagedFields(gk)) delete meta.managedFields
     const prune = this.prune?.get(gk)
     if (prune) pruneObject(obj, prune)
-    idx.byName.set(key, obj)
+    if (!names) idx.byName.set(ns, (names = new Map()))
+    names.set(name, obj)
     idx.all.push(obj)
     if (source !== undefined) this.sources.set(obj, source)
     let nsList = idx.byNs.get(ns)
@@ -272,7 +275,10 @@ class IndexedSnapshot implements Snapshot {
   }
 
   get(kind: KindKey, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.idx.get(groupKindOfKey(kind))?.byName.get((namespace ?? '') + '/' + name)
+    return this.idx
+      .get(groupKindOfKey(kind))
+      ?.byName.get(namespace ?? '')
+      ?.get(name)
   }
 
   has(kindOrData: string): boolean {
