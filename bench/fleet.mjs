@@ -14,6 +14,8 @@
 // Options: --runs N (scanner/floor pairs; the median is reported) --clusters N --pods P --nodes N --replicas R (per Deployment) --latency MS --faults RATE (0–1) --down RATE (0–1)
 //          --concurrency C (clusters at once; default: the scanner's) --kind-concurrency K
 //          --padding BYTES --variants V --rv0 full|paged --tls --no-floor --no-render --timeout-ms MS
+//          --report stream|whole (the JSON report written cluster by cluster to a temp file, as kubedac scan -o
+//          does, default; or built whole and rendered as one string, as before it streamed)
 //          --no-adaptive (the scan's clusters at once fixed at --concurrency, not following the load)
 //
 // Ends with: RESULT wall_s=<n> floor_s=<n> ratio=<n> requests_per_cluster=<n> peak_rss_mb=<n>
@@ -78,7 +80,7 @@ async function scanChild() {
   const { loadRegistry } = await import(join(dist, 'cli/context.js'))
   const { kubeTargets } = await import(join(dist, 'collect/kubeconfig.js'))
   const { createKubernetesCollector } = await import(join(dist, 'collect/kubernetes.js'))
-  const { scan, defaultConcurrency, collectCluster } = await import(join(dist, 'pipeline.js'))
+  const { scan, scanStream, defaultConcurrency, collectCluster } = await import(join(dist, 'pipeline.js'))
   const { renderReport } = await import(join(dist, 'report/index.js'))
   const reg = await loadRegistry({})
   const { DEFAULT_KIND_CONCURRENCY } = await import(join(dist, 'collect/kubernetes.js'))
@@ -96,22 +98,31 @@ async function scanChild() {
   // hygiene (info) detectors, to see where the time goes.
   const only = flag('detectors', 'all')
   const detectors = reg.enabled.filter((d) => (only === 'warning' ? d.severity !== 'info' : true))
+  // The report as kubedac scan --format json -o FILE writes it (cluster by cluster, findings dropped),
+  // or with --report whole as it was built before (every finding kept, rendered as one string).
+  const whole = flag('report', 'stream') === 'whole'
+  const streamed = { findings: 0, bytes: 0, renderMs: 0 }
   const report =
     only === 'none'
       ? await collectOnly(targets, collectors, detectors, concurrency, collectCluster)
-      : await scan({
-          targets,
-          detectors,
-          collectors,
-          concurrency,
-          adaptive: !has('no-adaptive'),
-          inputErrors: errors,
-        })
+      : !whole
+        ? await streamScan(targets, errors, streamed, (emit) =>
+            scanStream({ targets, detectors, collectors, concurrency, adaptive: !has('no-adaptive'), emit }),
+          )
+        : await scan({
+            targets,
+            detectors,
+            collectors,
+            concurrency,
+            adaptive: !has('no-adaptive'),
+            inputErrors: errors,
+          })
   const t2 = performance.now()
   let rendered = 0
   let renderError = ''
   try {
-    if (!has('no-render')) rendered = renderReport('json', report, { detectors: new Map() }).length
+    if (!whole) rendered = streamed.bytes
+    else if (!has('no-render')) rendered = renderReport('json', report, { detectors: new Map() }).length
   } catch (e) {
     // A report bigger than a JavaScript string (half a GiB) cannot be rendered as one: say so.
     renderError = String(e)
@@ -127,7 +138,7 @@ async function scanChild() {
       wallMs: t3 - t0,
       inventoryMs: t1 - t0,
       scanMs: t2 - t1,
-      renderMs: t3 - t2,
+      renderMs: whole ? t3 - t2 : streamed.renderMs,
       cpuMs: (cpu.user + cpu.system) / 1000,
       concurrency,
       kindConcurrency,
@@ -135,12 +146,41 @@ async function scanChild() {
       statuses,
       codes,
       objects: report.clusters.reduce((n, c) => n + c.objects, 0),
-      findings: report.findings.length,
+      findings: whole ? report.findings.length : streamed.findings,
       renderedBytes: rendered,
       renderError,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
     }) + '\n',
   )
+}
+
+/**
+ * The scan with its JSON report streamed to a temp file (none with --no-render), as kubedac scan
+ * writes it: counts what it wrote into `streamed`; a report without findings.
+ */
+async function streamScan(targets, inputErrors, streamed, run) {
+  const { chunkRenderer, openReportFile } = await import(join(dist, 'report/index.js'))
+  const render = !has('no-render')
+  const dir = mkdtempSync(join(tmpdir(), 'kubedac-bench-report-'))
+  const out = render ? await openReportFile(join(dir, 'report.json')) : undefined
+  const json = chunkRenderer('json', { detectors: new Map() }, { generatedAt: new Date().toISOString() })
+  const write = async (f) => {
+    if (!out) return
+    const r0 = performance.now()
+    const text = f()
+    streamed.renderMs += performance.now() - r0
+    streamed.bytes += text.length
+    await out.write(text)
+  }
+  const clusters = await run(async (part) => {
+    streamed.findings += part.findings.length
+    await write(() => json.cluster(part))
+  })
+  const errors = [...inputErrors, ...clusters.flatMap((c) => c.errors)]
+  await write(() => json.end({ generatedAt: new Date().toISOString(), clusters, errors }))
+  await out?.commit()
+  rmSync(dir, { recursive: true, force: true })
+  return { clusters, findings: [], errors }
 }
 
 /** Collection and snapshots only, admitted as the scan admits clusters: a report without findings. */
