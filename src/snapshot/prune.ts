@@ -62,27 +62,44 @@ export function segmentsOf(path: string): string[] {
 }
 
 /**
- * Drops the fields of `tree` from `obj`. They are set to `undefined` rather than deleted: deleting
- * a property other than the last turns a V8 object into a dictionary, larger than it was.
+ * `obj` without the fields of `tree`. An object that loses a field is replaced by a copy without it
+ * (in its parent, or returned for `obj` itself): the fields are absent, as if the API server had not
+ * sent them, so listing keys or probing the first one (cel-js does, to type a map) finds no
+ * `undefined`. Not `delete`: deleting a property other than the last turns a V8 object into a
+ * dictionary, larger than it was. Objects that keep all their fields are left as they are.
  */
-export function pruneObject(obj: KubeObject, tree: FieldTree): void {
-  pruneAt(obj, tree)
+export function pruneObject(obj: KubeObject, tree: FieldTree): KubeObject {
+  return pruneAt(obj, tree) as KubeObject
 }
 
-function pruneAt(v: unknown, tree: FieldTree): void {
-  if (v === null || typeof v !== 'object') return
+function pruneAt(v: unknown, tree: FieldTree): unknown {
+  if (v === null || typeof v !== 'object') return v
   if (Array.isArray(v)) {
     const sub = tree['[]']
-    if (sub && sub !== true) for (const x of v) pruneAt(x, sub)
-    return
+    if (sub && sub !== true)
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i]
+        const y = pruneAt(x, sub)
+        if (y !== x) v[i] = y
+      }
+    return v
   }
   const o = v as Record<string, unknown>
+  let drops = false
   for (const k in tree) {
+    if (k === '[]' || !Object.prototype.hasOwnProperty.call(o, k)) continue
     const sub = tree[k]!
-    if (k === '[]' || o[k] === undefined) continue
-    if (sub === true) o[k] = undefined
-    else pruneAt(o[k], sub)
+    if (sub === true) drops = true
+    else {
+      const x = o[k]
+      const y = pruneAt(x, sub)
+      if (y !== x) o[k] = y
+    }
   }
+  if (!drops) return o
+  const out: Record<string, unknown> = {}
+  for (const k in o) if (tree[k] !== true) out[k] = o[k]
+  return out
 }
 
 /** {@link PRUNED_FIELDS} as trees. */

@@ -134,7 +134,7 @@ export class SnapshotBuilder {
     }
     if (meta.managedFields !== undefined && !this.keepsManagedFields(gk)) delete meta.managedFields
     const prune = this.prune?.get(gk)
-    if (prune) pruneObject(obj, prune)
+    if (prune) obj = pruneObject(obj, prune)
     if (!names) idx.byName.set(ns, (names = new Map()))
     names.set(name, obj)
     idx.all.push(obj)
