@@ -326,17 +326,19 @@ async function scanOne(
   try {
     return await scanCluster(target, opts)
   } catch (e) {
-    return {
-      cluster: {
-        name: target.name,
-        source: target.source,
-        status: 'unreachable',
-        objects: 0,
-        skipped: [],
-        errors: [{ source: target.source, code: 'KDAC_E_COLLECTOR_THREW', message: errorMessage(e) }],
-      },
-      findings: [],
-    }
+    return { cluster: threwResult(target, e), findings: [] }
+  }
+}
+
+/** The result of a cluster whose collection threw past the collector's own guard. */
+export function threwResult(target: ClusterTarget, error: unknown): ClusterResult {
+  return {
+    name: target.name,
+    source: target.source,
+    status: 'unreachable',
+    objects: 0,
+    skipped: [],
+    errors: [{ source: target.source, code: 'KDAC_E_COLLECTOR_THREW', message: errorMessage(error) }],
   }
 }
 

@@ -1,10 +1,9 @@
 import type { ClusterTarget, Collector } from '../collect/define.js'
 import type { Config } from '../config/config.js'
-import { errorMessage } from '../core/errors.js'
 import type { ClusterResult } from '../core/types.js'
 import type { ConfiguredDetector } from '../detect/engine.js'
 import { causeKey, causeOf, fleetKeyOf, objectLabelsOf } from '../findings/cause.js'
-import { scanCluster } from '../pipeline.js'
+import { scanCluster, threwResult } from '../pipeline.js'
 import type { RecordScanResult, Store, StoredFindingInput } from '../store/types.js'
 
 /** What scanning needs: the enabled detectors, the collectors and the configuration. */
@@ -62,14 +61,7 @@ export async function scanForStore(target: ClusterTarget, setup: ScanSetup): Pro
     result = out.cluster
   } catch (e) {
     findings = []
-    result = {
-      name: target.name,
-      source: target.source,
-      status: 'unreachable',
-      objects: 0,
-      skipped: [],
-      errors: [{ source: target.source, code: 'KDAC_E_COLLECTOR_THREW', message: errorMessage(e) }],
-    }
+    result = threwResult(target, e)
   }
   const skipped = new Set(result.skipped)
   const detectorsRan = setup.detectors.map((d) => d.detector.meta.id).filter((id) => !skipped.has(id))
