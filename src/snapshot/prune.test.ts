@@ -18,9 +18,10 @@ import { prunedFieldsFor } from './prune-builtin.js'
 import { SnapshotBuilder } from './snapshot.js'
 
 /**
- * Paths read (`a.b[].c`), by kind, with who read them. Listing an object's keys is not a read: a
- * pruned field stays a key (its value `undefined`), and `Object.entries`, spreads and
- * `JSON.stringify` read each value through `get`, recorded.
+ * Paths read (`a.b[].c`), by kind, with who read them. Listing an object's keys is not recorded:
+ * `Object.entries`, spreads and `JSON.stringify` then read each value through `get` (recorded),
+ * and a consumer that only lists keys sees a pruned object as one the API server could have sent
+ * (every pruned field is optional in the API).
  */
 type Reads = Map<string, Map<string, Set<string>>>
 
