@@ -68,14 +68,35 @@ export function renderJson(report: Report, _ctx?: ReportContext): string {
   }
 }
 
+/** Findings stringified together: enough to keep the per-call cost low, few enough that one huge
+ * cluster's part never exists twice over (as JSON-ready objects and as one string) at once. */
+const SLICE = 1_000
+
 /**
  * Findings as the items of a top-level array `key` of a 2-space-indented document, without the
  * brackets: stringified inside `{ key: [...] }`, so their indentation is already the report's.
  * Evidence is walked value by value only when it cannot be stringified as it is (as renderJson).
  */
 function itemsText(key: string, findings: readonly Finding[], extra?: (i: number) => object): string {
+  if (findings.length <= SLICE) return sliceText(key, findings, 0, extra)
+  const out: string[] = []
+  for (let at = 0; at < findings.length; at += SLICE)
+    out.push(sliceText(key, findings.slice(at, at + SLICE), at, extra))
+  return out.join(',\n')
+}
+
+function sliceText(
+  key: string,
+  findings: readonly Finding[],
+  offset: number,
+  extra?: (i: number) => object,
+): string {
   const doc = (plain: (e: Finding['evidence']) => unknown) =>
-    JSON.stringify({ [key]: findings.map((f, i) => ({ ...findingJson(f, plain), ...extra?.(i) })) }, null, 2)
+    JSON.stringify(
+      { [key]: findings.map((f, i) => ({ ...findingJson(f, plain), ...extra?.(offset + i) })) },
+      null,
+      2,
+    )
   let text: string
   try {
     text = doc((e) => e)

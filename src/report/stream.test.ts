@@ -61,6 +61,22 @@ describe('the JSON report written cluster by cluster', () => {
     expect(JSON.parse(renderChunks(jsonChunks(), report))).toEqual(JSON.parse(renderJson(report)))
   })
 
+  it('writes a cluster of thousands of findings in slices that join into the same text', () => {
+    const report = sampleReport()
+    const many = Array.from({ length: 2_345 }, (_, i) => ({
+      ...report.findings[i % report.findings.length]!,
+      fingerprint: `f${i}`,
+      cluster: 'big',
+    }))
+    many[1_500]!.evidence = { big: 2n ** 70n }
+    const big: Report = { ...report, findings: many }
+    const text = renderChunks(jsonChunks(), big)
+    expect(JSON.parse(text)).toEqual(JSON.parse(renderJson(big)))
+    // The same indentation as the whole report's, at the seams between slices too.
+    const opens = (t: string) => t.split('\n').filter((l) => l === '    {').length
+    expect(opens(text)).toBe(opens(renderJson(big)))
+  })
+
   it('lists silenced findings apart, as the whole report with silences does', () => {
     const report = sampleReport()
     const silence = { id: 's1', owner: 'team', reason: 'r', expiresAt: '2030-01-01T00:00:00Z' }
