@@ -203,6 +203,19 @@ interface Page {
   gz?: Buffer
 }
 
+/** One request being answered: what route() and list() need of it. */
+interface SimRequest {
+  c: Cluster
+  query: URLSearchParams
+  accept: string
+  req: http.IncomingMessage
+  res: http.ServerResponse
+  send: (code: number, body: string | Buffer, type?: string, headers?: Record<string, string>) => void
+  /** Cut the body short (an injected fault). */
+  truncate: boolean
+  entry: SimLogEntry | undefined
+}
+
 /** Starts a simulator on 127.0.0.1. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const seed = options.seed ?? 1
@@ -418,7 +431,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       default:
     }
-    await route(c, path, query, accept, req, res, send, fault === 'truncate', entry)
+    await route({ c, query, accept, req, res, send, truncate: fault === 'truncate', entry }, path)
   }
 
   function pickFault(c: Cluster, url: string, isContinue: boolean): FaultKind | undefined {
@@ -435,17 +448,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return kinds[hash(seed, 'kind', c.name, url, n) % kinds.length]
   }
 
-  async function route(
-    c: Cluster,
-    path: string,
-    query: URLSearchParams,
-    accept: string,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    send: (code: number, body: string | Buffer, type?: string, headers?: Record<string, string>) => void,
-    truncate: boolean,
-    entry: SimLogEntry | undefined,
-  ): Promise<void> {
+  async function route(rq: SimRequest, path: string): Promise<void> {
+    const { c, accept, send } = rq
     const st = c.stats
     const p = path.replace(/\/+$/, '') || '/'
     if (p === '/version') {
@@ -528,25 +532,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       )
     }
     st.lists++
-    await list(c, model, r, group, version, src, namespace, query, accept, req, res, send, truncate, entry)
+    await list(rq, model, r, group, version, src, namespace)
   }
 
   async function list(
-    c: Cluster,
+    rq: SimRequest,
     model: ClusterModel,
     r: SimResource,
     group: string,
     version: string,
     src: KindSource,
     namespace: string | undefined,
-    query: URLSearchParams,
-    accept: string,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    send: (code: number, body: string | Buffer, type?: string, headers?: Record<string, string>) => void,
-    truncate: boolean,
-    entry: SimLogEntry | undefined,
   ): Promise<void> {
+    const { c, query, accept, req, res, send, truncate, entry } = rq
     if (query.get('watch') === 'true' || query.get('watch') === '1') {
       return send(405, status(405, 'MethodNotAllowed', 'the simulator does not serve watches'))
     }
