@@ -33,9 +33,11 @@ export type { Snapshot, PodLog } from './snapshot/snapshot.js'
 export { matchesSelector, matchesMapSelector } from './snapshot/selectors.js'
 export { runDetectors } from './detect/engine.js'
 export { loadBuiltinDetectors, loadDirectory } from './detect/registry.js'
-export { scan, scanCluster } from './pipeline.js'
+export { scan, scanCluster, scanStream } from './pipeline.js'
+export type { ScanOptions, StreamOptions, ScannedCluster } from './pipeline.js'
 export { parseConfig, loadConfig, configureDetectors } from './config/config.js'
-export { renderReport, REPORT_FORMATS } from './report/index.js'
+export { renderReport, REPORT_FORMATS, chunkRenderer, STREAMED_FORMATS } from './report/index.js'
+export type { ChunkRenderer, ReportPart, ReportTail } from './report/stream.js'
 export type {
   Finding,
   Report,

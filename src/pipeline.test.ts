@@ -263,3 +263,21 @@ describe('scanStream', () => {
     expect(log.filter((e) => e.startsWith('collect:')).length).toBeLessThan(8)
   })
 })
+
+describe('the public API', () => {
+  it('streams a scan through a chunk renderer into the document renderReport makes of the whole', async () => {
+    const api = await import('./index.js')
+    const { collector } = sizedCollector(3, 3)
+    const opts = { targets: targets(['b', 'a', 'c']), detectors, collectors: [collector], concurrency: 2 }
+    const ctx = { detectors: new Map(), toolVersion: 'test' }
+    const json = api.chunkRenderer('json', ctx, { generatedAt: 'now' })!
+    let text = ''
+    const clusters = await api.scanStream({ ...opts, emit: (part) => void (text += json.cluster(part)) })
+    text += json.end({ generatedAt: 'now', clusters, errors: [] })
+    const whole = await api.scan(opts)
+    const rendered = api.renderReport('json', { ...whole, generatedAt: 'now' }, ctx)
+    expect(whole.findings).toHaveLength(9)
+    expect(JSON.parse(text)).toEqual(JSON.parse(rendered))
+    expect(api.STREAMED_FORMATS).toContain('json')
+  })
+})
