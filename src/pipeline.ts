@@ -13,6 +13,7 @@ import {
 } from './core/types.js'
 import { declaredData } from './detect/define.js'
 import { runDetectors, type ConfiguredDetector } from './detect/engine.js'
+import type { ClusterOrder } from './report/stream.js'
 import { prunedFieldsFor } from './snapshot/prune-builtin.js'
 import { SnapshotBuilder, type Snapshot } from './snapshot/snapshot.js'
 
@@ -272,9 +273,6 @@ export function admission(concurrency: number, budget: number, options: Admissio
   }
 }
 
-/** The order clusters are reported in: by name (the JSON report's findings), or as the targets came (per-cluster sections). */
-export type ReportOrder = 'name' | 'target'
-
 /** One cluster name's part of a report, as {@link scanStream} hands it on. */
 export interface ScannedCluster {
   /** The clusters of this name, in target order: one, unless two inputs gave the same name. */
@@ -288,7 +286,7 @@ export interface ScannedCluster {
 /** What {@link scanStream} needs beyond {@link ScanOptions}. */
 export interface StreamOptions extends ScanOptions {
   /** The order `emit` is called in; default `name`. */
-  order?: ReportOrder
+  order?: ClusterOrder
   /**
    * Takes each cluster's part of the report, once, in `order`; the next part waits for its promise
    * (a writer's backpressure). The findings are the caller's to keep or drop.
@@ -305,7 +303,7 @@ export interface StreamOptions extends ScanOptions {
 export const DEFAULT_HOLD_BUDGET = 100_000
 
 /** Target indexes grouped by cluster name, the groups in report order. */
-function emissionUnits(targets: readonly ClusterTarget[], order: ReportOrder): number[][] {
+function emissionUnits(targets: readonly ClusterTarget[], order: ClusterOrder): number[][] {
   const byName = new Map<string, number[]>()
   targets.forEach((t, i) => {
     const unit = byName.get(t.name)

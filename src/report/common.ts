@@ -1,6 +1,7 @@
 import type { ClusterResult, Finding, ObjectRef, Report, ScanError, Severity } from '../core/types.js'
 import { SEVERITIES, severityRank } from '../core/types.js'
 import type { DetectorMeta } from '../detect/define.js'
+import { reportParts } from './stream.js'
 
 /** What every renderer may use beside the report itself. */
 export interface ReportContext {
@@ -96,23 +97,12 @@ export interface ClusterGroup {
   findings: Finding[]
 }
 
-/** Findings grouped by cluster, in the report's cluster order. */
+/** Findings grouped by cluster, in the report's cluster order, most urgent first; a cluster name given twice is headed by its last result. */
 export function groupByCluster(report: Report): ClusterGroup[] {
-  // A finding naming a cluster the report does not list still gets a group: nothing is dropped.
-  const groups = new Map<string, ClusterGroup>()
-  for (const c of report.clusters) groups.set(c.name, { cluster: c, findings: [] })
-  for (const f of report.findings) {
-    let g = groups.get(f.cluster)
-    if (!g) {
-      g = {
-        cluster: { name: f.cluster, source: '', status: 'scanned', objects: 0, skipped: [], errors: [] },
-        findings: [],
-      }
-      groups.set(f.cluster, g)
-    }
-    g.findings.push(f)
-  }
-  return [...groups.values()].map((g) => ({ cluster: g.cluster, findings: bySeverity(g.findings) }))
+  return reportParts(report, 'target').map((p) => ({
+    cluster: p.clusters[p.clusters.length - 1]!,
+    findings: bySeverity(p.findings),
+  }))
 }
 
 /** An error with the cluster it belongs to, if any. */
