@@ -6,10 +6,10 @@
 // Ends with: RESULT ratio=<scan/parse, wall> cpu_ratio=<the same in CPU time> objects_per_s=<n> peak_rss_mb=<n> largest_cluster_rss_mb=<n>
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateFleet } from './fleet-gen.mjs'
+import { streamJsonReport } from './stream-report.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const args = process.argv.slice(2)
@@ -47,8 +47,7 @@ async function child(mode, dir) {
     const { loadBuiltinDetectors } = await import(join(dist, 'detect/registry.js'))
     const { configureDetectors } = await import(join(dist, 'config/config.js'))
     const { scan, scanStream } = await import(join(dist, 'pipeline.js'))
-    const { renderReport, openReportFile } = await import(join(dist, 'report/index.js'))
-    const { jsonChunks } = await import(join(dist, 'report/json.js'))
+    const { renderReport } = await import(join(dist, 'report/index.js'))
     const all = await loadBuiltinDetectors()
     // `scan-none` and `scan-warning` split the cost: loading and indexing alone, and the library
     // without its hygiene (info) detectors, which fire on most workloads of a synthetic fleet.
@@ -59,43 +58,25 @@ async function child(mode, dir) {
     const t1 = performance.now()
     const c1 = process.cpuUsage()
     const { targets } = await resolveTargets([dir], {})
-    let renderMs = 0
-    let bytes = 0
+    let renderMs
+    let bytes
     let clusters
-    const timed = (f) => {
-      const r0 = performance.now()
-      const text = f()
-      renderMs += performance.now() - r0
-      bytes += text.length
-      return text
-    }
     if (mode === 'scan-whole') {
       // The report as kubedac scan built it before it streamed: every finding kept, one string.
       const report = await scan({ targets, detectors, collectors: [filesCollector], concurrency: 1 })
       const meta = new Map(all.map((d) => [d.meta.id, d.meta]))
-      timed(() => renderReport('json', report, { detectors: meta, toolVersion: 'bench' }))
+      const r0 = performance.now()
+      bytes = renderReport('json', report, { detectors: meta, toolVersion: 'bench' }).length
+      renderMs = performance.now() - r0
       clusters = report.clusters
       findings = report.findings.length
     } else {
       // As kubedac scan --format json -o FILE: each cluster's findings written to the file as it is
       // done, then dropped.
-      const path = join(tmpdir(), `kubedac-bench-${process.pid}.json`)
-      const out = await openReportFile(path)
-      const json = jsonChunks()
-      clusters = await scanStream({
-        targets,
-        detectors,
-        collectors: [filesCollector],
-        concurrency: 1,
-        emit: async (part) => {
-          findings += part.findings.length
-          await out.write(timed(() => json.cluster(part)))
-        },
-      })
-      const errors = clusters.flatMap((c) => c.errors)
-      await out.write(timed(() => json.end({ generatedAt: new Date().toISOString(), clusters, errors })))
-      await out.commit()
-      rmSync(path)
+      const s = await streamJsonReport(dist, (emit) =>
+        scanStream({ targets, detectors, collectors: [filesCollector], concurrency: 1, emit }),
+      )
+      ;({ clusters, findings, bytes, renderMs } = s)
     }
     objects = clusters.reduce((n, c) => n + c.objects, 0)
     const ms = performance.now() - t1

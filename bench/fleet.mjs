@@ -30,6 +30,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createGunzip } from 'node:zlib'
+import { streamJsonReport } from './stream-report.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const dist = process.env.KUBEDAC_DIST ? resolve(process.env.KUBEDAC_DIST) : resolve(here, '../dist')
@@ -101,14 +102,21 @@ async function scanChild() {
   // The report as kubedac scan --format json -o FILE writes it (cluster by cluster, findings dropped),
   // or with --report whole as it was built before (every finding kept, rendered as one string).
   const whole = flag('report', 'stream') === 'whole'
-  const streamed = { findings: 0, bytes: 0, renderMs: 0 }
+  const stream =
+    only !== 'none' && !whole
+      ? await streamJsonReport(
+          dist,
+          (emit) =>
+            scanStream({ targets, detectors, collectors, concurrency, adaptive: !has('no-adaptive'), emit }),
+          { inputErrors: errors, render: !has('no-render') },
+        )
+      : undefined
+  const streamed = stream ?? { findings: 0, bytes: 0, renderMs: 0 }
   const report =
     only === 'none'
       ? await collectOnly(targets, collectors, detectors, concurrency, collectCluster)
-      : !whole
-        ? await streamScan(targets, errors, streamed, (emit) =>
-            scanStream({ targets, detectors, collectors, concurrency, adaptive: !has('no-adaptive'), emit }),
-          )
+      : stream
+        ? { clusters: stream.clusters, findings: [], errors: stream.errors }
         : await scan({
             targets,
             detectors,
@@ -152,35 +160,6 @@ async function scanChild() {
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
     }) + '\n',
   )
-}
-
-/**
- * The scan with its JSON report streamed to a temp file (none with --no-render), as kubedac scan
- * writes it: counts what it wrote into `streamed`; a report without findings.
- */
-async function streamScan(targets, inputErrors, streamed, run) {
-  const { chunkRenderer, openReportFile } = await import(join(dist, 'report/index.js'))
-  const render = !has('no-render')
-  const dir = mkdtempSync(join(tmpdir(), 'kubedac-bench-report-'))
-  const out = render ? await openReportFile(join(dir, 'report.json')) : undefined
-  const json = chunkRenderer('json', { detectors: new Map() }, { generatedAt: new Date().toISOString() })
-  const write = async (f) => {
-    if (!out) return
-    const r0 = performance.now()
-    const text = f()
-    streamed.renderMs += performance.now() - r0
-    streamed.bytes += text.length
-    await out.write(text)
-  }
-  const clusters = await run(async (part) => {
-    streamed.findings += part.findings.length
-    await write(() => json.cluster(part))
-  })
-  const errors = [...inputErrors, ...clusters.flatMap((c) => c.errors)]
-  await write(() => json.end({ generatedAt: new Date().toISOString(), clusters, errors }))
-  await out?.commit()
-  rmSync(dir, { recursive: true, force: true })
-  return { clusters, findings: [], errors }
 }
 
 /** Collection and snapshots only, admitted as the scan admits clusters: a report without findings. */
