@@ -656,6 +656,14 @@ function describeObject(o: KubeObject): string {
 
 const UNSET: unique symbol = Symbol('unset')
 
+/** `act.events`: the events of the object being judged, read from the snapshot when first asked. */
+function defineEvents(act: CelActivation, view: { snapshot: DetectContext['snapshot'] | undefined }): void {
+  Object.defineProperty(act, 'events', {
+    enumerable: true,
+    get: () => view.snapshot?.eventsFor(act.object as KubeObject) ?? [],
+  })
+}
+
 function buildDetector(plan: Plan, limits: CelLimits): Detector {
   const { meta, variables, fires, data, evidence, key, messageIdExpr, file } = plan
   const defaults = defaultParams(meta)
@@ -715,11 +723,11 @@ function buildDetector(plan: Plan, limits: CelLimits): Detector {
       params: { ...defaults, ...ctx.params },
       cluster: snapshot.cluster,
     }
-    if (plan.usesEvents)
-      Object.defineProperty(act, 'events', {
-        enumerable: true,
-        get: () => snapshot.eventsFor(act.object as KubeObject),
-      })
+    // The getter reads the snapshot through `view`, emptied on return: V8 keeps the first accessor
+    // defined here in the object shape it makes for `act`, and a getter closing over the snapshot
+    // kept a whole cluster's snapshot alive after its scan (through the report, the next cluster).
+    const view: { snapshot: DetectContext['snapshot'] | undefined } = { snapshot }
+    if (plan.usesEvents) defineEvents(act, view)
     const failures: CelFailure[] = []
     let limitFailures = 0
     const previous = state.act
@@ -761,6 +769,9 @@ function buildDetector(plan: Plan, limits: CelLimits): Detector {
     } finally {
       state.act = previous
       act.object = null
+      view.snapshot = undefined
+      // Variables of the last object (lists of the cluster's objects) are not kept either.
+      cache.fill(UNSET)
     }
     if (failures.length) throw new CelDetectorError(file, failures, limitFailures >= MAX_LIMIT_FAILURES)
   }
