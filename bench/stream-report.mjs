@@ -25,9 +25,18 @@ export async function streamJsonReport(dist, scan, { inputErrors = [], render = 
       stats.bytes += text.length
       await out.write(text)
     }
+    // Piece by piece, as kubedac scan writes it (writePart), each piece's rendering timed.
     const clusters = await scan(async (part) => {
       stats.findings += part.findings.length
-      await write(() => json.cluster(part))
+      const pieces = json.pieces(part)[Symbol.iterator]()
+      for (;;) {
+        let piece
+        await write(() => {
+          piece = pieces.next()
+          return piece.done ? '' : piece.value
+        })
+        if (piece.done) break
+      }
     })
     const errors = [...inputErrors, ...clusters.flatMap((c) => c.errors)]
     await write(() => json.end({ generatedAt: new Date().toISOString(), clusters, errors }))

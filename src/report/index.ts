@@ -21,7 +21,7 @@ export type {
   ReportTail,
   SilencedEntry,
 } from './stream.js'
-export { isBrokenPipe, openReportFile, renderChunks, reportParts, streamWriter } from './stream.js'
+export { isBrokenPipe, openReportFile, renderChunks, reportParts, streamWriter, writePart } from './stream.js'
 
 /** The formats `kubedac scan --format` accepts. */
 export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html', 'policyreport'] as const

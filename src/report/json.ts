@@ -68,21 +68,23 @@ export function renderJson(report: Report, _ctx?: ReportContext): string {
   }
 }
 
-/** Findings stringified together: enough to keep the per-call cost low, few enough that one huge
- * cluster's part never exists twice over (as JSON-ready objects and as one string) at once. */
-const SLICE = 1_000
+/** Findings stringified together: enough to keep the per-call cost low, few enough that a piece of
+ * text stays small (~50 KB): a huge cluster's part is never one string, nor kept until written. */
+const SLICE = 50
 
 /**
  * Findings as the items of a top-level array `key` of a 2-space-indented document, without the
- * brackets: stringified inside `{ key: [...] }`, so their indentation is already the report's.
- * Evidence is walked value by value only when it cannot be stringified as it is (as renderJson).
+ * brackets, a slice at a time: stringified inside `{ key: [...] }`, so their indentation is already
+ * the report's. Evidence is walked value by value only when it cannot be stringified as it is (as
+ * renderJson).
  */
-function itemsText(key: string, findings: readonly Finding[], extra?: (i: number) => object): string {
-  if (findings.length <= SLICE) return sliceText(key, findings, 0, extra)
-  const out: string[] = []
+function* itemsText(
+  key: string,
+  findings: readonly Finding[],
+  extra?: (i: number) => object,
+): Generator<string> {
   for (let at = 0; at < findings.length; at += SLICE)
-    out.push(sliceText(key, findings.slice(at, at + SLICE), at, extra))
-  return out.join(',\n')
+    yield (at ? ',\n' : '') + sliceText(key, findings.slice(at, at + SLICE), at, extra)
 }
 
 function sliceText(
@@ -111,11 +113,15 @@ function sliceText(
 function arrayWriter(key: string) {
   let count = 0
   return {
-    items(findings: readonly Finding[], extra?: (i: number) => object): string {
-      if (findings.length === 0) return ''
-      const head = count === 0 ? `  ${JSON.stringify(key)}: [\n` : ',\n'
+    /** The items' text in pieces; the head (`[` or `,`) is in the first. */
+    *items(findings: readonly Finding[], extra?: (i: number) => object): Generator<string> {
+      if (findings.length === 0) return
+      let head = count === 0 ? `  ${JSON.stringify(key)}: [\n` : ',\n'
       count += findings.length
-      return head + itemsText(key, findings, extra)
+      for (const piece of itemsText(key, findings, extra)) {
+        yield head + piece
+        head = ''
+      }
     },
     close(): string {
       return count === 0 ? `  ${JSON.stringify(key)}: [],\n` : '\n  ],\n'
@@ -136,12 +142,14 @@ export function jsonChunks(options: { silenced?: boolean } = {}): ChunkRenderer 
   return {
     order: 'name',
     cluster(part: ReportPart): string {
-      let out = started ? '' : '{\n  "version": 1,\n'
+      return [...this.pieces!(part)].join('')
+    },
+    *pieces(part: ReportPart): Generator<string> {
+      if (!started) yield '{\n  "version": 1,\n'
       started = true
-      out += findings.items(part.findings)
+      yield* findings.items(part.findings)
       const hold = part.silenced ?? []
-      if (hold.length) held.push(silenced.items(hold, (i) => ({ silence: hold[i]!.silence })))
-      return out
+      if (hold.length) held.push([...silenced.items(hold, (i) => ({ silence: hold[i]!.silence }))].join(''))
     },
     end(tail: ReportTail): string {
       let out = started ? '' : '{\n  "version": 1,\n'

@@ -15,6 +15,8 @@ import {
   renderChunks,
   reportParts,
   streamWriter,
+  writePart,
+  type ChunkRenderer,
   type ReportPart,
 } from './stream.js'
 
@@ -75,6 +77,45 @@ describe('the JSON report written cluster by cluster', () => {
     // The same indentation as the whole report's, at the seams between slices too.
     const opens = (t: string) => t.split('\n').filter((l) => l === '    {').length
     expect(opens(text)).toBe(opens(renderJson(big)))
+  })
+
+  it('writes a huge part piece by piece, each made once the one before is written', async () => {
+    const report = sampleReport()
+    const many = Array.from({ length: 2_345 }, (_, i) => ({
+      ...report.findings[i % report.findings.length]!,
+      fingerprint: `f${i}`,
+      cluster: 'big',
+    }))
+    const json = jsonChunks()
+    const written: string[] = []
+    let pending = 0
+    const write = async (piece: string) => {
+      // The renderer makes nothing while a piece is being written.
+      expect(pending).toBe(0)
+      pending++
+      await new Promise((r) => setImmediate(r))
+      written.push(piece)
+      pending--
+    }
+    const chars = await writePart(json, { clusters: [], findings: many }, write)
+    const text = written.join('') + json.end({ generatedAt: report.generatedAt, clusters: [], errors: [] })
+    expect(chars).toBe(written.join('').length)
+    expect(JSON.parse(text)).toEqual(
+      JSON.parse(renderJson({ ...report, findings: many, clusters: [], errors: [] })),
+    )
+    expect(written.length).toBeGreaterThan(40)
+    expect(Math.max(...written.map((p) => p.length))).toBeLessThan(100_000)
+    // A format without pieces writes its part whole.
+    const table = chunkRenderer('table', sampleContext(), { generatedAt: report.generatedAt })!
+    const whole: string[] = []
+    await writePart(
+      { ...table, pieces: undefined } as ChunkRenderer,
+      { clusters: report.clusters.slice(0, 1), findings: many },
+      async (p) => {
+        whole.push(p)
+      },
+    )
+    expect(whole).toHaveLength(1)
   })
 
   it('lists silenced findings apart, as the whole report with silences does', () => {

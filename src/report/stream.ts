@@ -45,7 +45,30 @@ export interface ReportTail {
 export interface ChunkRenderer {
   readonly order: ClusterOrder
   cluster(part: ReportPart): string
+  /**
+   * The text of `cluster(part)` in pieces of tens of KB, each made only when the one before is
+   * written ({@link writePart}): a huge cluster's part is never whole as one string, and what is
+   * made for a piece dies young. Formats without it write `cluster`'s text.
+   */
+  pieces?(part: ReportPart): Iterable<string>
   end(tail: ReportTail): string
+}
+
+/**
+ * Writes one part of a report through `renderer`: piece by piece where it renders so, the next piece
+ * made once the one before is written. Returns the characters written.
+ */
+export async function writePart(
+  renderer: ChunkRenderer,
+  part: ReportPart,
+  write: ChunkWriter,
+): Promise<number> {
+  let chars = 0
+  for (const piece of renderer.pieces ? renderer.pieces(part) : [renderer.cluster(part)]) {
+    chars += piece.length
+    await write(piece)
+  }
+  return chars
 }
 
 /** The parts a finished report splits into, in a renderer's order: what a streamed scan would emit. */

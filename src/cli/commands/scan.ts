@@ -10,6 +10,7 @@ import {
   openReportFile,
   renderReport,
   streamWriter,
+  writePart,
   type ChunkWriter,
   type ReportContext,
   type ReportFormat,
@@ -227,7 +228,7 @@ Exit codes: 0 no finding at or above --fail-on (or --fail-on none); 1 some; 2 us
           emit: async (part) => {
             // Silenced findings leave `findings` here, so no format, count or exit code can mix them in.
             const shown = judge(part, tally, { silencer, targets, failOn, min: severityRank(min) })
-            if (renderer) await out.write(renderer.cluster(shown))
+            if (renderer) await writePart(renderer, shown, out.write)
             else for (const f of shown.findings) tally.whole.push(f)
           },
         })
