@@ -1,7 +1,7 @@
-import type { ClusterTarget, Collector, CollectSink } from './collect/define.js'
+import { SUCCESSOR_KINDS, type ClusterTarget, type Collector, type CollectSink } from './collect/define.js'
 import { exclusionFilter, labelsLookup, type Config } from './config/config.js'
 import { errorMessage } from './core/errors.js'
-import { groupKindOfKey } from './core/kinds.js'
+import { groupKindOfKey, isKindKey } from './core/kinds.js'
 import { COLLECTION_KEY, type CollectionStatus } from './core/collection.js'
 import {
   severityRank,
@@ -66,6 +66,31 @@ export function requiredData(detectors: ConfiguredDetector[]): Set<string> {
   return s
 }
 
+/**
+ * Kinds (group/Kind) of {@link SUCCESSOR_KINDS} that every enabled detector declaring them reads only
+ * as a fallback: none `requires` it, and each also declares its successor (in `requiresAny` or
+ * `optional`), so it reads the older kind only where the newer is missing (Endpoints where no
+ * EndpointSlice names the Service). A live cluster serving the successor is not asked for them.
+ */
+export function fallbackKinds(detectors: ConfiguredDetector[]): Set<string> {
+  const out = new Set<string>()
+  for (const [old, successor] of SUCCESSOR_KINDS) {
+    let declared = false
+    let fallback = true
+    for (const { detector } of detectors) {
+      const kinds = declaredData(detector.meta)
+        .filter(isKindKey)
+        .map((k) => groupKindOfKey(k))
+      if (!kinds.includes(old)) continue
+      declared = true
+      const required = detector.meta.requires.filter(isKindKey).map((k) => groupKindOfKey(k))
+      if (required.includes(old) || !kinds.includes(successor.groupKind)) fallback = false
+    }
+    if (declared && fallback) out.add(old)
+  }
+  return out
+}
+
 /** Orders collectors so that each runs after those producing the data it requires. */
 export function orderCollectors(collectors: Collector[]): Collector[] {
   const out: Collector[] = []
@@ -119,6 +144,7 @@ export async function collectCluster(
     error: (e) => errors.push(e),
   }
   const requires = requiredData(detectors)
+  const fallbacks = fallbackKinds(detectors)
   for (const c of orderCollectors(collectors)) {
     if (c.meta.appliesTo && !c.meta.appliesTo(target)) continue
     try {
@@ -127,6 +153,7 @@ export async function collectCluster(
         requires,
         keepManagedFields,
         managedFieldsKinds: managedKinds,
+        fallbackKinds: fallbacks,
         sink,
       })
     } catch (e) {

@@ -23,6 +23,7 @@ type LivePlan = {
   status: string
   list: { apiVersion: string; kind: string; resource: string }[]
   notServed: { groupKind: string; keys: string[] }[]
+  superseded: { groupKind: string; keys: string[]; by: string }[]
   neverListed: string[]
   run: string[]
   skipped: { id: string; missing: string[] }[]
@@ -122,6 +123,12 @@ describe('kubedac plan --kubeconfig (API discovery, no LIST)', () => {
       expect(p.list.map((l) => `${l.apiVersion}/${l.kind}`)).toEqual(
         expect.arrayContaining(['v1/Pod', 'apps/v1/Deployment', 'v1/Node']),
       )
+      // Endpoints are not listed where EndpointSlices are: the endpoint detectors read the slices.
+      expect(p.superseded).toEqual([
+        { groupKind: 'Endpoints', keys: ['v1/Endpoints'], by: 'discovery.k8s.io/EndpointSlice' },
+      ])
+      expect(p.list.map((l) => l.kind)).not.toContain('Endpoints')
+      expect(p.run).toContain('service-no-endpoints')
       // Secrets are never listed: a detector that needs them is skipped on a live cluster.
       expect(p.neverListed).toEqual(['v1/Secret'])
       expect(p.list.map((l) => l.kind)).not.toContain('Secret')
@@ -165,6 +172,7 @@ describe('kubedac plan --kubeconfig (API discovery, no LIST)', () => {
     )
     expect(r.stdout).toMatch(/ {2}will list \(\d+\): .*pods\.v1/)
     expect(r.stdout).toMatch(/ {2}not served \(\d+\): .*argoproj\.io\/Application/)
+    expect(r.stdout).toContain('  not listed (1): Endpoints, read from discovery.k8s.io/EndpointSlice')
     expect(r.stdout).toContain('  never listed (credentials): v1/Secret')
     expect(r.stdout).toContain('    argocd-app-degraded: no argoproj.io/v1alpha1/Application')
   })

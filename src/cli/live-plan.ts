@@ -5,7 +5,7 @@ import { groupKindOfKey, isKindKey } from '../core/kinds.js'
 import type { ClusterStatus, ScanError } from '../core/types.js'
 import { missingData } from '../detect/define.js'
 import type { ConfiguredDetector } from '../detect/engine.js'
-import { requiredData, statusOf } from '../pipeline.js'
+import { fallbackKinds, requiredData, statusOf } from '../pipeline.js'
 
 /** The plan for one live cluster, from API discovery alone (no LIST). */
 export interface LivePlan {
@@ -22,6 +22,8 @@ export interface LivePlan {
   list: { apiVersion: string; kind: string; resource: string; namespaced: boolean; keys: string[] }[]
   /** Kinds detectors want that this cluster does not serve (their detectors are skipped). */
   notServed: { groupKind: string; keys: string[] }[]
+  /** Kinds served but not listed: detectors read them only where `by` (listed) is missing. */
+  superseded: { groupKind: string; keys: string[]; by: string }[]
   /** Kinds kubedac never lists (Secrets), though a detector declares them. */
   neverListed: string[]
   run: string[]
@@ -39,7 +41,7 @@ export async function planLive(
   detectors: ConfiguredDetector[],
 ): Promise<LivePlan> {
   const requires = requiredData(detectors)
-  const d = await discoverCluster(target, requires)
+  const d = await discoverCluster(target, requires, {}, fallbackKinds(detectors))
   const applies = collectors.filter((c) => !c.meta.appliesTo || c.meta.appliesTo(target))
   const served = new Set(d.served.map((s) => s.groupKind))
   const neverListed = [...requires].filter((k) => isKindKey(k) && NEVER_LISTED.has(groupKindOfKey(k))).sort()
@@ -74,6 +76,7 @@ export async function planLive(
     notServed: d.errors.some((e) => e.code !== 'KDAC_E_LIST_FAILED')
       ? [] // discovery did not finish: nothing is known to be unserved
       : d.notServed.sort((a, b) => cmp(a.groupKind, b.groupKind)),
+    superseded: d.superseded.sort((a, b) => cmp(a.groupKind, b.groupKind)),
     neverListed,
     run,
     skipped,
@@ -101,6 +104,10 @@ export function liveText(p: LivePlan): string[] {
     `  will list (${p.list.length}): ${p.list.map((l) => `${l.resource}.${l.apiVersion}`).join(', ') || 'nothing'}`,
     `  not served (${p.notServed.length}): ${p.notServed.map((n) => n.groupKind).join(', ') || 'none'}`,
   ]
+  if (p.superseded.length)
+    out.push(
+      `  not listed (${p.superseded.length}): ${p.superseded.map((n) => `${n.groupKind}, read from ${n.by}`).join('; ')}`,
+    )
   if (p.neverListed.length) out.push(`  never listed (credentials): ${p.neverListed.join(', ')}`)
   out.push(`  will run (${p.run.length}): ${p.run.join(', ') || 'none'}`)
   out.push(`  skipped (${p.skipped.length}):`)

@@ -58,9 +58,24 @@ export interface CollectContext {
   keepManagedFields: boolean
   /** When set, the only version-free kinds (`apps/Deployment`) whose `managedFields` are needed. */
   managedFieldsKinds?: ReadonlySet<string>
+  /**
+   * Kinds (group/Kind) the detectors read only where their successor in {@link SUCCESSOR_KINDS} is
+   * missing: a live collector need not list one when the cluster serves its successor.
+   */
+  fallbackKinds?: ReadonlySet<string>
   sink: CollectSink
   signal?: AbortSignal
 }
+
+/**
+ * Older kinds (group/Kind) whose objects a newer kind carries too, with that kind and the version it
+ * must be served at: since Kubernetes 1.21 the control plane keeps a `discovery.k8s.io/v1`
+ * EndpointSlice for every Endpoints object (EndpointSlice mirroring), so a cluster serving it need
+ * not be asked for Endpoints by detectors that read Endpoints only where no slice exists.
+ */
+export const SUCCESSOR_KINDS: ReadonlyMap<string, { groupKind: string; version: string }> = new Map([
+  ['Endpoints', { groupKind: 'discovery.k8s.io/EndpointSlice', version: 'v1' }],
+])
 
 /** A collector's metadata: plain data, readable without running it. */
 export interface CollectorMeta {

@@ -10,6 +10,7 @@ import { ERRORS, errorMessage, type ErrorCode } from '../core/errors.js'
 import { isKindKey, parseKindKey } from '../core/kinds.js'
 import type { KubeObject, ScanError } from '../core/types.js'
 import {
+  SUCCESSOR_KINDS,
   defineCollector,
   type ClusterTarget,
   type CollectContext,
@@ -293,13 +294,6 @@ interface Answer {
   envelope?: ListEnvelope
 }
 
-/**
- * Output chunk of the gunzip stream: 4 times zlib's default 16 KiB, so a gzipped list (the API
- * server compresses answers above 128 KiB) costs a quarter of the callbacks, buffers and 'data'
- * events on the event loop (a 150-pod list of 1.2 MB: 18 instead of 71).
- */
-const GUNZIP_CHUNK = 64 * 1024
-
 /** Bodies above this size are parsed as they arrive instead of whole (a list may be any size). */
 const STREAM_AFTER = 4 * 1024 * 1024
 
@@ -334,10 +328,7 @@ function get(
       { ...conn.request, path: conn.basePath + pathAndQuery, headers: { ...conn.request.headers, accept } },
       (res) => {
         const status = res.statusCode ?? 0
-        const stream =
-          res.headers['content-encoding'] === 'gzip'
-            ? res.pipe(createGunzip({ chunkSize: GUNZIP_CHUNK }))
-            : res
+        const stream = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res
         const chunks: Buffer[] = []
         let size = 0
         let parser: ListStreamParser | undefined
@@ -726,6 +717,23 @@ function wantedKinds(
   return wanted
 }
 
+/**
+ * The fallback kinds (see {@link CollectContext.fallbackKinds}) not to list because the cluster
+ * serves their successor at its version, each with that successor's group/Kind.
+ */
+function supersededKinds(
+  served: ReadonlyMap<string, ServedKind>,
+  fallbacks: Iterable<string> | undefined,
+): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const gk of fallbacks ?? []) {
+    const successor = SUCCESSOR_KINDS.get(gk)
+    if (successor && served.has(gk) && served.get(successor.groupKind)?.version === successor.version)
+      out.set(gk, successor.groupKind)
+  }
+  return out
+}
+
 /** What API discovery says about one live cluster, before any LIST (`kubedac plan`). */
 export interface ClusterDiscovery {
   /** The API server's URL, without credentials. */
@@ -734,17 +742,23 @@ export interface ClusterDiscovery {
   served: (ServedKind & { groupKind: string; keys: string[] })[]
   /** Wanted kinds the server does not serve (by group/Kind, with the declared keys). */
   notServed: { groupKind: string; keys: string[] }[]
+  /** Wanted kinds served but not listed, as detectors read them only where `by` (served) is missing. */
+  superseded: { groupKind: string; keys: string[]; by: string }[]
   /** Why discovery could not finish; empty when it did. */
   errors: ScanError[]
 }
 
-/** Runs only API discovery for the kinds in `requires` (no LIST): which a scan would list and which it would not. */
+/**
+ * Runs only API discovery for the kinds in `requires` (no LIST): which a scan would list and which it
+ * would not (`fallbackKinds` as {@link CollectContext.fallbackKinds}).
+ */
 export async function discoverCluster(
   cluster: ClusterTarget,
   requires: Iterable<string>,
   options: KubernetesCollectorOptions = {},
+  fallbackKinds?: Iterable<string>,
 ): Promise<ClusterDiscovery> {
-  const out: ClusterDiscovery = { served: [], notServed: [], errors: [] }
+  const out: ClusterDiscovery = { served: [], notServed: [], superseded: [], errors: [] }
   const kube = cluster.kube
   if (!kube) return out
   let secrets: string[] = []
@@ -774,9 +788,12 @@ export async function discoverCluster(
     const served = await discover(new ApiClient(conn, opts, signal), wanted, (gv, e) =>
       report('KDAC_E_LIST_FAILED', `discovery of ${gv}: ${errorMessage(e)}`),
     )
+    const superseded = supersededKinds(served, fallbackKinds)
     for (const [gk, w] of wanted) {
       const s = served.get(gk)
-      if (s) out.served.push({ ...s, groupKind: gk, keys: w.keys })
+      const by = superseded.get(gk)
+      if (by) out.superseded.push({ groupKind: gk, keys: w.keys, by })
+      else if (s) out.served.push({ ...s, groupKind: gk, keys: w.keys })
       else out.notServed.push({ groupKind: gk, keys: w.keys })
     }
   } catch (e) {
@@ -875,7 +892,16 @@ async function listAll(
     return
   }
 
-  const queue = [...served.entries()]
+  // Endpoints are not listed where the cluster serves EndpointSlices, unless listing those fails.
+  const superseded = supersededKinds(served, ctx.fallbackKinds)
+  const queue = [...served.entries()].filter(([gk]) => !superseded.has(gk))
+  const fallBack = (successor: string) => {
+    for (const [gk, by] of superseded)
+      if (by === successor) {
+        superseded.delete(gk)
+        queue.push([gk, served.get(gk)!])
+      }
+  }
   let stopped: Failure | undefined
   const notCollected: string[] = []
   const worker = async () => {
@@ -891,6 +917,7 @@ async function listAll(
         await listKind(api, conn, s, ctx, opts)
         for (const k of wanted.get(gk)?.keys ?? []) sink.collected(k)
       } catch (e) {
+        fallBack(gk)
         if (e instanceof HttpError && e.status === 404) continue // removed since discovery
         const f = failure(e, `listing ${s.resource}${s.group ? `.${s.group}` : ''}`)
         if (f.fatal) {
