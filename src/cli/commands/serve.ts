@@ -1,11 +1,9 @@
 import { Command, Option } from 'commander'
 import { KubedacError, errorMessage } from '../../core/errors.js'
 import { parseDuration } from '../../notify/config.js'
-import { openStore } from '../../store/index.js'
 import { detectorCatalog } from '../../serve/dto.js'
 import { DEFAULT_LISTEN, checkExposure, loadToken, parseListen } from '../../serve/listen.js'
 import { createLogger, type LogLevel } from '../../serve/log.js'
-import { startService } from '../../serve/service.js'
 import { silenceHorizon, silencesLoader } from '../../serve/silences.js'
 import { silencesPath } from '../../silences/scan.js'
 import { loadRegistry, resolveAllTargets } from '../context.js'
@@ -121,6 +119,12 @@ Logs: JSON lines on stderr. Exit codes (--once): 0 every scan recorded; 1 some c
       const loadSilences = silencesFile ? silencesLoader(silencesFile, horizon) : undefined
       if (loadSilences) await loadSilences() // a broken file at start is a usage error, not a warning
 
+      // The store (kysely, SQLite, PostgreSQL) and the service (fastify, prom-client, the notifier) are
+      // loaded by `serve` only: `kubedac scan` starts ~35 MB smaller without them.
+      const [{ openStore }, { startService }] = await Promise.all([
+        import('../../store/index.js'),
+        import('../../serve/service.js'),
+      ])
       const store = await openStore(
         o.databaseUrl !== undefined ? { url: o.databaseUrl } : { file: o.database },
       )
