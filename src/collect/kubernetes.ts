@@ -294,6 +294,13 @@ interface Answer {
   envelope?: ListEnvelope
 }
 
+/**
+ * Output chunk of the gunzip stream: 4 times zlib's default 16 KiB, so a gzipped list (the API
+ * server compresses answers above 128 KiB) costs a quarter of the callbacks, buffers and 'data'
+ * events on the event loop (a 150-pod list of 1.2 MB: 18 instead of 71).
+ */
+const GUNZIP_CHUNK = 64 * 1024
+
 /** Bodies above this size are parsed as they arrive instead of whole (a list may be any size). */
 const STREAM_AFTER = 4 * 1024 * 1024
 
@@ -328,7 +335,10 @@ function get(
       { ...conn.request, path: conn.basePath + pathAndQuery, headers: { ...conn.request.headers, accept } },
       (res) => {
         const status = res.statusCode ?? 0
-        const stream = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res
+        const stream =
+          res.headers['content-encoding'] === 'gzip'
+            ? res.pipe(createGunzip({ chunkSize: GUNZIP_CHUNK }))
+            : res
         const chunks: Buffer[] = []
         let size = 0
         let parser: ListStreamParser | undefined
