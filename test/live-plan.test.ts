@@ -123,11 +123,18 @@ describe('kubedac plan --kubeconfig (API discovery, no LIST)', () => {
       expect(p.list.map((l) => `${l.apiVersion}/${l.kind}`)).toEqual(
         expect.arrayContaining(['v1/Pod', 'apps/v1/Deployment', 'v1/Node']),
       )
-      // Endpoints are not listed where EndpointSlices are: the endpoint detectors read the slices.
+      // Endpoints are not listed where EndpointSlices are: the endpoint detectors read the slices;
+      // nor events.k8s.io Events, the core Events under another API.
       expect(p.superseded).toEqual([
         { groupKind: 'Endpoints', keys: ['v1/Endpoints'], by: 'discovery.k8s.io/EndpointSlice' },
+        {
+          groupKind: 'events.k8s.io/Event',
+          keys: ['events.k8s.io/v1beta1/Event', 'events.k8s.io/v1/Event'],
+          by: 'Event',
+        },
       ])
       expect(p.list.map((l) => l.kind)).not.toContain('Endpoints')
+      expect(p.list.filter((l) => l.kind === 'Event').map((l) => l.apiVersion)).toEqual(['v1'])
       expect(p.run).toContain('service-no-endpoints')
       // Secrets are never listed: a detector that needs them is skipped on a live cluster.
       expect(p.neverListed).toEqual(['v1/Secret'])
@@ -172,7 +179,9 @@ describe('kubedac plan --kubeconfig (API discovery, no LIST)', () => {
     )
     expect(r.stdout).toMatch(/ {2}will list \(\d+\): .*pods\.v1/)
     expect(r.stdout).toMatch(/ {2}not served \(\d+\): .*argoproj\.io\/Application/)
-    expect(r.stdout).toContain('  not listed (1): Endpoints, read from discovery.k8s.io/EndpointSlice')
+    expect(r.stdout).toContain(
+      '  not listed (2): Endpoints, read from discovery.k8s.io/EndpointSlice; events.k8s.io/Event, read from Event',
+    )
     expect(r.stdout).toContain('  never listed (credentials): v1/Secret')
     expect(r.stdout).toContain('    argocd-app-degraded: no argoproj.io/v1alpha1/Application')
   })

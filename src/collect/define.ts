@@ -68,13 +68,17 @@ export interface CollectContext {
 }
 
 /**
- * Older kinds (group/Kind) whose objects a newer kind carries too, with that kind and the version it
- * must be served at: since Kubernetes 1.21 the control plane keeps a `discovery.k8s.io/v1`
- * EndpointSlice for every Endpoints object (EndpointSlice mirroring), so a cluster serving it need
- * not be asked for Endpoints by detectors that read Endpoints only where no slice exists.
+ * Kinds (group/Kind) whose objects another kind carries too, with that kind and the version it
+ * must be served at, so a cluster serving it need not be asked for the first by detectors that
+ * read it only where the other is missing:
+ * - since Kubernetes 1.21 the control plane keeps a `discovery.k8s.io/v1` EndpointSlice for every
+ *   Endpoints object (EndpointSlice mirroring);
+ * - `events.k8s.io/v1` Events are the core v1 Events under another API (one object, one uid), so
+ *   listing both would fetch, hold and count every event twice.
  */
 export const SUCCESSOR_KINDS: ReadonlyMap<string, { groupKind: string; version: string }> = new Map([
   ['Endpoints', { groupKind: 'discovery.k8s.io/EndpointSlice', version: 'v1' }],
+  ['events.k8s.io/Event', { groupKind: 'Event', version: 'v1' }],
 ])
 
 /** A collector's metadata: plain data, readable without running it. */

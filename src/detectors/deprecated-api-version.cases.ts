@@ -35,6 +35,28 @@ const lastApplied = (apiVersion: string) => ({
   },
 })
 
+// One event as the core API and events.k8s.io serve it, created from an events.k8s.io/v1beta1 manifest.
+const appliedEvent = (apiVersion: 'v1' | 'events.k8s.io/v1'): KubeObject => ({
+  apiVersion,
+  kind: 'Event',
+  metadata: {
+    name: 'web.17f2',
+    namespace: 'shop',
+    uid: 'ev-1',
+    annotations: {
+      'kubectl.kubernetes.io/last-applied-configuration':
+        '{"apiVersion":"events.k8s.io/v1beta1","kind":"Event","metadata":{"name":"web.17f2","namespace":"shop"}}\n',
+    },
+  },
+  type: 'Warning',
+  reason: 'Manual',
+})
+const eventFinding = {
+  object: { kind: 'Event', namespace: 'shop', name: 'web.17f2' },
+  messageId: 'lastApplied',
+  data: { apiVersion: 'events.k8s.io/v1beta1', replacement: 'events.k8s.io/v1' },
+}
+
 export default defineCases(detector, {
   valid: [
     {
@@ -126,6 +148,16 @@ export default defineCases(detector, {
           data: { apiVersion: 'extensions/v1beta1', replacement: 'networking.k8s.io/v1' },
         },
       ],
+    },
+    {
+      name: 'fires on a core Event last applied from an events.k8s.io/v1beta1 manifest (a live scan lists core Events only)',
+      objects: [appliedEvent('v1')],
+      findings: [eventFinding],
+    },
+    {
+      name: 'fires once on an event listed under both APIs',
+      objects: [appliedEvent('v1'), appliedEvent('events.k8s.io/v1')],
+      findings: [eventFinding],
     },
     {
       name: 'fires on an API removed in the target version',

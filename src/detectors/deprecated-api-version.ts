@@ -5,6 +5,8 @@ import { REMOVED_API_INDEX, REMOVED_API_KIND_KEYS, minorVersion, type RemovedApi
 
 // One list per version-free kind, whatever version each object was read in.
 const KINDS_TO_LIST = [...new Map(REMOVED_API_KIND_KEYS.map((k) => [groupKindOfKey(k), k])).values()]
+const CORE_EVENT = 'v1/Event'
+const EVENTS_API_EVENT = 'events.k8s.io/v1/Event'
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
 // kubectl writes the annotation as compact JSON with sorted keys: the top-level apiVersion comes first.
 const APPLIED_API_VERSION = /^\s*\{\s*"apiVersion"\s*:\s*"([^"]+)"/
@@ -24,7 +26,9 @@ export default defineDetector({
     severity: 'warning',
     category: 'reliability',
     requires: [],
-    requiresAny: REMOVED_API_KIND_KEYS,
+    // A live scan reads events.k8s.io Events as the core Events they are (one object under two
+    // APIs, see SUCCESSOR_KINDS): their last-applied manifest is checked there.
+    requiresAny: [...REMOVED_API_KIND_KEYS, CORE_EVENT],
     messages: {
       removed:
         '{{kind}} {{name}} uses {{apiVersion}}, which Kubernetes stopped serving in {{removedIn}}: use {{replacement}} (the fields may differ).',
@@ -54,9 +58,10 @@ export default defineDetector({
       const v = minorVersion(api.removedIn)
       return !!v && (v[0] < target[0] || (v[0] === target[0] && v[1] <= target[1]))
     }
-    for (const key of KINDS_TO_LIST) {
-      if (!snapshot.has(key)) continue
-      for (const obj of snapshot.list(key)) {
+    const lists = KINDS_TO_LIST.filter((key) => snapshot.has(key)).map((key) => snapshot.list(key))
+    if (!snapshot.has(EVENTS_API_EVENT) && snapshot.has(CORE_EVENT)) lists.push(snapshot.list(CORE_EVENT))
+    for (const list of lists) {
+      for (const obj of list) {
         let api = REMOVED_API_INDEX.get(`${obj.apiVersion}/${obj.kind}`)
         let messageId = 'removed'
         const evidence: Record<string, unknown> = { apiVersion: obj.apiVersion }

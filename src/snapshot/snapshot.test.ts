@@ -159,6 +159,38 @@ describe('snapshot', () => {
     expect(s.eventsFor(p).map((e) => e.metadata.name)).toEqual(['e2', 'e1'])
   })
 
+  it('counts an event once when both APIs list it (one object: same uid, namespace and name)', () => {
+    const n = node('n1')
+    const core = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'n1.17a', namespace: 'default', uid: 'ev-1' },
+      involvedObject: { kind: 'Node', name: 'n1', uid: 'n1' },
+      reason: 'NodeNotReady',
+      lastTimestamp: '2026-01-01T00:05:00Z',
+    }
+    const modern = {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name: 'n1.17a', namespace: 'default', uid: 'ev-1' },
+      regarding: { kind: 'Node', name: 'n1', uid: 'n1' },
+      reason: 'NodeNotReady',
+      deprecatedLastTimestamp: '2026-01-01T00:05:00Z',
+    }
+    // Without a uid (a trimmed dump), the namespace and name still tell it is the same event.
+    const bare = (e: typeof core | typeof modern) => ({
+      ...e,
+      metadata: { name: 'n1.17b', namespace: 'default' },
+    })
+    const other = { ...modern, metadata: { name: 'n1.17c', namespace: 'default', uid: 'ev-3' } }
+    const s = build([n, core, modern, bare(core), bare(modern), other])
+    expect(s.eventsFor(n).map((e) => `${e.apiVersion} ${e.metadata.name}`)).toEqual([
+      'v1 n1.17a',
+      'v1 n1.17b',
+      'events.k8s.io/v1 n1.17c',
+    ])
+  })
+
   it("takes `now` from the dump's newest timestamp, not the clock", () => {
     const n = node('n1')
     ;(n.status.conditions as { lastHeartbeatTime?: string }[])[0]!.lastHeartbeatTime = '2026-02-03T04:05:06Z'

@@ -464,7 +464,19 @@ function buildEventIndex(
     if (a) a.push(e)
     else m.set(k, [e])
   }
-  for (const e of [...core, ...modern]) {
+  // The API server serves each event under both APIs (core v1 and events.k8s.io/v1: one object,
+  // one uid, one namespace/name); a dump or a scan holding both lists must not count it twice.
+  const seen = new Set<string>()
+  const identities = (e: KubeObject) => {
+    const m = e.metadata
+    const out = [`name:${m.namespace ?? ''}/${m.name}`]
+    if (m.uid) out.push(`uid:${m.uid}`)
+    return out
+  }
+  for (const e of core) for (const k of identities(e)) seen.add(k)
+  const unique =
+    modern.length === 0 ? core : [...core, ...modern.filter((e) => !identities(e).some((k) => seen.has(k)))]
+  for (const e of unique) {
     const rec = e as Record<string, unknown>
     const io = (rec.involvedObject ?? rec.regarding) as
       { kind?: string; namespace?: string; name?: string; uid?: string } | undefined
