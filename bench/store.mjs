@@ -8,6 +8,7 @@
 // scheduler's concurrent scans do; --concurrency sets how many are in flight.
 //
 //   npm run bench:store -- [--clusters 10000] [--per 50] [--runs 200] [--concurrency 256] [--only sqlite|postgres]
+//                          [--wal-checkpoint background|writer]
 //
 // Ends with: RESULT sqlite_s=<n> postgres_s=<n> api_p95_ms=<n>
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -33,6 +34,8 @@ const ONLY = flag('only', '')
 const PG_URL = flag('url', 'postgres://127.0.0.1:5432/test')
 // Keep the databases for a look afterwards: the SQLite file at this path, the PostgreSQL schema by this name.
 const KEEP = flag('keep', '')
+// SQLite: 'writer' (the store's default: checkpoints inside the writer's commits) or 'background'.
+const WAL_CHECKPOINT = flag('wal-checkpoint', 'writer')
 
 const fleet = syntheticFleet({ clusters: CLUSTERS, per: PER })
 const { pick } = fleet
@@ -141,12 +144,15 @@ let worst = 0
 if (ONLY !== 'postgres') {
   const dir = mkdtempSync(join(tmpdir(), 'kubedac-bench-store-'))
   try {
-    const store = await openStore({ file: KEEP ? `${KEEP}.db` : join(dir, 'bench.db') })
+    const store = await openStore({
+      file: KEEP ? `${KEEP}.db` : join(dir, 'bench.db'),
+      walCheckpoint: WAL_CHECKPOINT,
+    })
     const ing = await ingest(store, CONCURRENCY)
     sqliteS = ing.seconds
     ing.analyze = await analyze(store)
     const q = await queries(store)
-    report(`sqlite (${CONCURRENCY} scans in flight)`, ing, q)
+    report(`sqlite (${CONCURRENCY} scans in flight, WAL checkpoints: ${WAL_CHECKPOINT})`, ing, q)
     worst = Math.max(worst, ...Object.values(q))
     await store.close()
   } finally {

@@ -20,6 +20,8 @@ export interface StoreContext {
   db: Kysely<Database>
   dialect: Dialect
   paramLimit: number
+  /** Told the findings of each committed write batch (SQLite's background checkpointer listens). */
+  wrote?: (rows: number) => void
 }
 
 /** A scan checked and serialised, ready to be written (validation happens before any transaction). */

@@ -100,7 +100,9 @@ export function scanWriter(ctx: StoreContext, opts: WriterOptions = {}) {
         ),
       )
       batch.forEach((b, i) => b.resolve(results[i] as RecordScanResult))
-      written += batch.reduce((n, b) => n + b.scan.reported.size, 0)
+      const rows = batch.reduce((n, b) => n + b.scan.reported.size, 0)
+      written += rows
+      ctx.wrote?.(rows)
       if (ctx.dialect === 'sqlite' && written >= nextAnalyze) {
         nextAnalyze = written * 2
         // Statistics only steer plans: a failure here must not fail the scans already written.
