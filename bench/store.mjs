@@ -34,8 +34,8 @@ const ONLY = flag('only', '')
 const PG_URL = flag('url', 'postgres://127.0.0.1:5432/test')
 // Keep the databases for a look afterwards: the SQLite file at this path, the PostgreSQL schema by this name.
 const KEEP = flag('keep', '')
-// SQLite: 'writer' (the store's default: checkpoints inside the writer's commits) or 'background'.
-const WAL_CHECKPOINT = flag('wal-checkpoint', 'writer')
+// SQLite: 'background' (the store's default: a checkpointer thread) or 'writer' (checkpoints inside its commits).
+const WAL_CHECKPOINT = flag('wal-checkpoint', 'background')
 
 const fleet = syntheticFleet({ clusters: CLUSTERS, per: PER })
 const { pick } = fleet

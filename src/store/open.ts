@@ -41,11 +41,10 @@ export interface OpenStoreOptions {
   /** Limits of the write batches that concurrent recordScan calls share. */
   writer?: WriterOptions
   /**
-   * SQLite: who copies the write-ahead log back into the database file. 'writer' (default): SQLite's
-   * automatic checkpoints, inside the writer's commits; 'background': a thread of its own with its
-   * own connection, once 20,000 findings were written, so the writer's commits mostly find the
-   * work done (the same work on another core: not yet shown faster, see adr/0007-store.md).
-   * Durability is the same either way.
+   * SQLite: who copies the write-ahead log back into the database file. 'background' (default): a
+   * thread of its own with its own connection, once 20,000 findings were written, so the writer's
+   * commits mostly find the work done (on the other core); 'writer': only SQLite's automatic
+   * checkpoints, inside the writer's commits. Durability is the same either way.
    */
   walCheckpoint?: 'background' | 'writer'
 }
@@ -280,7 +279,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     const opened = openSqlite(file)
     db = opened.db
     // A file database in WAL mode (not ':memory:' nor a temporary one, which have no WAL to copy).
-    if (opts.walCheckpoint === 'background' && file !== '' && file !== ':memory:') {
+    if ((opts.walCheckpoint ?? 'background') === 'background' && file !== '' && file !== ':memory:') {
       const raw = opened.raw
       checkpointer = walCheckpointer(file, {
         // The writer's own checkpoints stay as the backstop, less often: most pages are copied by then.
