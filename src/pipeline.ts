@@ -71,25 +71,28 @@ export function requiredData(detectors: ConfiguredDetector[]): Set<string> {
  * as a fallback: none `requires` it, and each also declares its successor (in `requiresAny` or
  * `optional`), so it reads the older kind only where the newer is missing (Endpoints where no
  * EndpointSlice names the Service). A live cluster serving the successor is not asked for them.
+ * Worked out once per list of detectors (every cluster of a scan asks with the same list).
  */
-export function fallbackKinds(detectors: ConfiguredDetector[]): Set<string> {
-  const out = new Set<string>()
-  for (const [old, successor] of SUCCESSOR_KINDS) {
-    let declared = false
-    let fallback = true
-    for (const { detector } of detectors) {
-      const kinds = declaredData(detector.meta)
-        .filter(isKindKey)
-        .map((k) => groupKindOfKey(k))
-      if (!kinds.includes(old)) continue
-      declared = true
-      const required = detector.meta.requires.filter(isKindKey).map((k) => groupKindOfKey(k))
-      if (required.includes(old) || !kinds.includes(successor.groupKind)) fallback = false
+export function fallbackKinds(detectors: readonly ConfiguredDetector[]): ReadonlySet<string> {
+  let out = FALLBACKS.get(detectors)
+  if (out) return out
+  const declared = new Set<string>()
+  const notFallback = new Set<string>()
+  for (const { detector } of detectors) {
+    const kinds = new Set(declaredData(detector.meta).filter(isKindKey).map(groupKindOfKey))
+    const required = new Set(detector.meta.requires.filter(isKindKey).map(groupKindOfKey))
+    for (const [old, successor] of SUCCESSOR_KINDS) {
+      if (!kinds.has(old)) continue
+      declared.add(old)
+      if (required.has(old) || !kinds.has(successor.groupKind)) notFallback.add(old)
     }
-    if (declared && fallback) out.add(old)
   }
+  out = new Set([...SUCCESSOR_KINDS.keys()].filter((k) => declared.has(k) && !notFallback.has(k)))
+  FALLBACKS.set(detectors, out)
   return out
 }
+
+const FALLBACKS = new WeakMap<readonly ConfiguredDetector[], ReadonlySet<string>>()
 
 /** Orders collectors so that each runs after those producing the data it requires. */
 export function orderCollectors(collectors: Collector[]): Collector[] {
