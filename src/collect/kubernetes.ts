@@ -902,7 +902,8 @@ async function listAll(
     return
   }
 
-  // Endpoints are not listed where the cluster serves EndpointSlices, unless listing those fails.
+  // Fallback kinds are not listed where the cluster serves their successor (Endpoints where it serves
+  // EndpointSlices, events.k8s.io Events where it serves v1 Events), unless listing that one fails.
   const superseded = supersededKinds(served, ctx.fallbackKinds)
   const queue = [...served.entries()].filter(([gk]) => !superseded.has(gk))
   const fallBack = (successor: string) => {

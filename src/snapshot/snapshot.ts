@@ -473,9 +473,11 @@ function buildEventIndex(
     if (m.uid) out.push(`uid:${m.uid}`)
     return out
   }
-  for (const e of core) for (const k of identities(e)) seen.add(k)
-  const unique =
-    modern.length === 0 ? core : [...core, ...modern.filter((e) => !identities(e).some((k) => seen.has(k)))]
+  let unique = core
+  if (modern.length > 0) {
+    for (const e of core) for (const k of identities(e)) seen.add(k)
+    unique = [...core, ...modern.filter((e) => !identities(e).some((k) => seen.has(k)))]
+  }
   for (const e of unique) {
     const rec = e as Record<string, unknown>
     const io = (rec.involvedObject ?? rec.regarding) as
