@@ -7,16 +7,22 @@
 // recordScan calls in flight together share a transaction (the store's group commit), as the
 // scheduler's concurrent scans do; --concurrency sets how many are in flight.
 //
-//   npm run bench:store -- [--clusters 10000] [--per 50] [--runs 200] [--concurrency 256] [--only sqlite|postgres]
-//                          [--wal-checkpoint background|writer]
+// Before each store, the same run measures its floor (bench/store-floor.mjs): the same finding
+// rows, built by the store's own code, written straight into the findings table with its primary
+// key only, in transactions of the same size. The store's time over the floor is what its
+// indexes, incidents and lifecycle cost; --no-floor skips it.
 //
-// Ends with: RESULT sqlite_s=<n> postgres_s=<n> api_p95_ms=<n>
+//   npm run bench:store -- [--clusters 10000] [--per 50] [--runs 200] [--concurrency 256] [--only sqlite|postgres]
+//                          [--wal-checkpoint background|writer] [--no-floor]
+//
+// Ends with: RESULT sqlite_s=<n> postgres_s=<n> api_p95_ms=<n> sqlite_floor_s=<n> postgres_floor_s=<n>
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import pg from 'pg'
 import { tmpdir, userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fill, syntheticFleet } from './store-fleet.mjs'
+import { postgresFloor, sqliteFloor } from './store-floor.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const { openStore, dropPostgresSchema } = await import(join(resolve(here, '../dist'), 'store/index.js'))
@@ -36,6 +42,7 @@ const PG_URL = flag('url', 'postgres://127.0.0.1:5432/test')
 const KEEP = flag('keep', '')
 // SQLite: 'background' (the store's default: a checkpointer thread) or 'writer' (checkpoints inside its commits).
 const WAL_CHECKPOINT = flag('wal-checkpoint', 'background')
+const FLOOR = !args.includes('--no-floor')
 
 const fleet = syntheticFleet({ clusters: CLUSTERS, per: PER })
 const { pick } = fleet
@@ -139,11 +146,25 @@ const genS = (performance.now() - t0) / 1000
 console.log(`making the ${made} findings alone takes ${genS.toFixed(2)} s (included in the times below)`)
 let sqliteS = NaN
 let postgresS = NaN
+let sqliteFloorS = NaN
+let postgresFloorS = NaN
 let worst = 0
+
+function reportFloor(label, f) {
+  console.log(
+    `${label} floor: the same ${f.findings} finding rows, primary key only, in ${f.seconds.toFixed(2)} s (this process used ${f.cpu.toFixed(2)} s of CPU)`,
+  )
+}
 
 if (ONLY !== 'postgres') {
   const dir = mkdtempSync(join(tmpdir(), 'kubedac-bench-store-'))
   try {
+    if (FLOOR) {
+      const f = await sqliteFloor(fleet, join(dir, 'floor.db'))
+      sqliteFloorS = f.seconds
+      reportFloor('sqlite', f)
+      for (const s of ['', '-wal', '-shm']) rmSync(join(dir, `floor.db${s}`), { force: true })
+    }
     const store = await openStore({
       file: KEEP ? `${KEEP}.db` : join(dir, 'bench.db'),
       walCheckpoint: WAL_CHECKPOINT,
@@ -164,6 +185,16 @@ if (ONLY !== 'sqlite') {
   const schema = KEEP ? KEEP.replace(/\W/g, '_').toLowerCase() : `kdac_bench_${process.pid}_${Date.now()}`
   const url = new URL(PG_URL)
   url.searchParams.set('application_name', APP_NAME)
+  if (FLOOR) {
+    const floorSchema = `kdac_bench_floor_${process.pid}_${Date.now()}`
+    try {
+      const f = await postgresFloor(fleet, PG_URL, floorSchema)
+      postgresFloorS = f.seconds
+      reportFloor('postgres', f)
+    } finally {
+      await dropPostgresSchema(PG_URL, floorSchema)
+    }
+  }
   const store = await openStore({ url: url.toString(), schema, poolSize: 4 })
   try {
     const ing = await ingest(store, CONCURRENCY)
@@ -179,5 +210,5 @@ if (ONLY !== 'sqlite') {
 }
 
 console.log(
-  `RESULT sqlite_s=${sqliteS.toFixed(2)} postgres_s=${postgresS.toFixed(2)} api_p95_ms=${worst.toFixed(1)}`,
+  `RESULT sqlite_s=${sqliteS.toFixed(2)} postgres_s=${postgresS.toFixed(2)} api_p95_ms=${worst.toFixed(1)} sqlite_floor_s=${sqliteFloorS.toFixed(2)} postgres_floor_s=${postgresFloorS.toFixed(2)}`,
 )

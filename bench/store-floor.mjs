@@ -1,0 +1,156 @@
+// The floor for bench:store: what the database alone costs to keep the same findings, so the
+// store's figure can be read against it in one run (as bench:fleet reads the scanner against a
+// bare fetch + JSON.parse). The floor writes each cluster's finding rows exactly as the store
+// builds them (prepareScan: validation and the body JSON, included in the time as the store's
+// time includes them) into the store's own findings table with its primary key and no other
+// index, in transactions of the same size as the store's group commit (256 scans), by the same
+// multi-row statement of 512 rows. What it leaves out is what the store adds on purpose: the
+// indexes the dashboard's queries need, the lifecycle's reads, incidents, scans, fleet keys,
+// counters.
+import BetterSqlite3 from 'better-sqlite3'
+import pg from 'pg'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { userInfo } from 'node:os'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const dist = resolve(here, '../dist')
+const { openStore } = await import(join(dist, 'store/index.js'))
+const { prepareScan } = await import(join(dist, 'store/lifecycle.js'))
+
+const COLUMNS = [
+  'fingerprint',
+  'detector',
+  'cluster',
+  'namespace',
+  'rank',
+  'title',
+  'body',
+  'cause',
+  'fleet_key',
+  'object_labels',
+  'first_seen',
+  'last_seen',
+]
+const RANK = { critical: 1, warning: 2, info: 3 }
+const ROWS_PER_STATEMENT = 512
+
+/** Cluster c's finding rows (COLUMNS order), built by the store's own prepareScan. */
+function rowsOf(fleet, c) {
+  const s = prepareScan(fleet.scanOf(c))
+  const rows = []
+  for (const f of s.reported.values())
+    rows.push([
+      f.fingerprint,
+      f.detector,
+      s.name,
+      f.object.namespace ?? '',
+      RANK[f.severity],
+      f.title,
+      s.bodies.get(f.fingerprint),
+      f.cause,
+      f.fleetKey ?? null,
+      s.objectLabels.get(f.fingerprint),
+      s.now,
+      s.now,
+    ])
+  return rows
+}
+
+/** The fleet's rows in write batches of `perBatch` clusters, made as they are written. */
+function* batches(fleet, perBatch) {
+  for (let c = 0; c < fleet.clusters; c += perBatch) {
+    const rows = []
+    for (let k = c; k < Math.min(fleet.clusters, c + perBatch); k++)
+      for (const r of rowsOf(fleet, k)) rows.push(r)
+    yield rows
+  }
+}
+
+function valuesList(n, first = 1, numbered = false) {
+  const one = (r) =>
+    `(${COLUMNS.map((_, j) => (numbered ? `$${first + r * COLUMNS.length + j}` : '?')).join(', ')})`
+  return Array.from({ length: n }, (_, r) => one(r)).join(', ')
+}
+
+function elapsed(t0, c0) {
+  const c = process.cpuUsage(c0)
+  return { seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 }
+}
+
+/** SQLite: a new file with the store's schema and pragmas, the findings table's other indexes dropped. */
+export async function sqliteFloor(fleet, file, { perBatch = 256 } = {}) {
+  const store = await openStore({ file, walCheckpoint: 'writer' })
+  await store.close()
+  const db = new BetterSqlite3(file)
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    db.pragma('cache_size = -65536')
+    const indexes = db
+      .prepare(
+        `select name from sqlite_schema where type = 'index' and tbl_name = 'findings' and sql is not null`,
+      )
+      .all()
+    for (const { name } of indexes) db.exec(`drop index "${name}"`)
+    const insert = (n) => db.prepare(`insert into findings (${COLUMNS.join(', ')}) values ${valuesList(n)}`)
+    const full = insert(ROWS_PER_STATEMENT)
+    const t0 = performance.now()
+    const c0 = process.cpuUsage()
+    let findings = 0
+    const write = db.transaction((rows) => {
+      // In fingerprint order, as the store writes them on SQLite.
+      rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      let i = 0
+      for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT)
+        full.run(rows.slice(i, i + ROWS_PER_STATEMENT).flat())
+      if (i < rows.length) insert(rows.length - i).run(rows.slice(i).flat())
+    })
+    for (const rows of batches(fleet, perBatch)) {
+      write(rows)
+      findings += rows.length
+    }
+    return { ...elapsed(t0, c0), findings }
+  } finally {
+    db.close()
+  }
+}
+
+/** PostgreSQL: the store's schema in `schema`, the findings table's other indexes dropped, one connection. */
+export async function postgresFloor(fleet, url, schema, { perBatch = 256 } = {}) {
+  const store = await openStore({ url, schema, poolSize: 1 })
+  await store.close()
+  const u = new URL(url)
+  if (!u.username && !process.env.PGUSER) u.username = userInfo().username
+  const client = new pg.Client({ connectionString: u.toString() })
+  await client.connect()
+  try {
+    await client.query(`set search_path to ${schema}`)
+    const r = await client.query(
+      `select indexname from pg_indexes where schemaname = $1 and tablename = 'findings' and indexname not like '%pkey'`,
+      [schema],
+    )
+    for (const { indexname } of r.rows) await client.query(`drop index ${schema}."${indexname}"`)
+    const text = (n) => `insert into findings (${COLUMNS.join(', ')}) values ${valuesList(n, 1, true)}`
+    const t0 = performance.now()
+    const c0 = process.cpuUsage()
+    let findings = 0
+    for (const rows of batches(fleet, perBatch)) {
+      await client.query('begin')
+      let i = 0
+      for (; i < rows.length; i += ROWS_PER_STATEMENT) {
+        const part = rows.slice(i, i + ROWS_PER_STATEMENT)
+        await client.query({
+          name: `floor_${part.length}`,
+          text: text(part.length),
+          values: part.flat(),
+        })
+      }
+      await client.query('commit')
+      findings += rows.length
+    }
+    return { ...elapsed(t0, c0), findings }
+  } finally {
+    await client.end()
+  }
+}
