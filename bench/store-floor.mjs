@@ -98,6 +98,7 @@ export async function sqliteFloor(fleet, file, { perBatch = 256 } = {}) {
     const t0 = performance.now()
     const c0 = process.cpuUsage()
     let findings = 0
+    let inDb = 0
     const write = db.transaction((rows) => {
       // In fingerprint order, as the store writes them on SQLite.
       rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -107,10 +108,12 @@ export async function sqliteFloor(fleet, file, { perBatch = 256 } = {}) {
       if (i < rows.length) insert(rows.length - i).run(rows.slice(i).flat())
     })
     for (const rows of batches(fleet, perBatch)) {
+      const t = performance.now()
       write(rows)
+      inDb += performance.now() - t
       findings += rows.length
     }
-    return { ...elapsed(t0, c0), findings }
+    return { ...elapsed(t0, c0), findings, dbSeconds: inDb / 1000 }
   } finally {
     db.close()
   }
@@ -135,7 +138,9 @@ export async function postgresFloor(fleet, url, schema, { perBatch = 256 } = {})
     const t0 = performance.now()
     const c0 = process.cpuUsage()
     let findings = 0
+    let inDb = 0
     for (const rows of batches(fleet, perBatch)) {
+      const t = performance.now()
       await client.query('begin')
       let i = 0
       for (; i < rows.length; i += ROWS_PER_STATEMENT) {
@@ -147,9 +152,10 @@ export async function postgresFloor(fleet, url, schema, { perBatch = 256 } = {})
         })
       }
       await client.query('commit')
+      inDb += performance.now() - t
       findings += rows.length
     }
-    return { ...elapsed(t0, c0), findings }
+    return { ...elapsed(t0, c0), findings, dbSeconds: inDb / 1000 }
   } finally {
     await client.end()
   }
