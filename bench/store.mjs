@@ -115,7 +115,7 @@ async function queries(store) {
       ),
     'open incidents': () => store.listIncidents({ state: 'open' }, { limit: 50 }),
     'metrics: open by severity and detector': () => store.openFindingsBySeverityAndDetector(now),
-    'metrics: last scans': () => store.lastScans(),
+    'metrics: clusters by last scan status': () => store.clustersByStatus(),
   }
   const out = {}
   for (const [name, run] of Object.entries(cases)) {

@@ -16,7 +16,7 @@ export interface Metrics {
 
 /** What the scrape-time gauges read. */
 export interface MetricsOptions {
-  store: Pick<Store, 'openFindingsBySeverityAndDetector' | 'lastScans' | 'outboxStats'>
+  store: Pick<Store, 'openFindingsBySeverityAndDetector' | 'clustersByStatus' | 'outboxStats'>
   /** Detector ids of the catalogue: the only values the `detector` label takes (others count as `other`). */
   detectors: Iterable<string>
   /** Receiver names of the config: the only values the `receiver` label takes. */
@@ -56,9 +56,9 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   const refresh = () =>
     (pending ??= (async () => {
       try {
-        const [counts, scans, outbox] = await Promise.all([
+        const [counts, byStatus, outbox] = await Promise.all([
           opts.store.openFindingsBySeverityAndDetector(now()),
-          opts.store.lastScans(),
+          opts.store.clustersByStatus(),
           opts.store.outboxStats(),
         ])
         open.reset()
@@ -73,7 +73,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
         for (const [s, n] of bySev) silenced.set({ severity: s }, n)
         clusters.reset()
         for (const st of ['scanned', 'partial', 'unreachable']) clusters.set({ status: st }, 0)
-        for (const s of scans) clusters.inc({ status: s.status })
+        for (const s of byStatus) clusters.set({ status: s.status }, s.clusters)
         outboxGauge.set({ state: 'pending' }, outbox.pending)
         outboxGauge.set({ state: 'sent' }, outbox.sent)
         outboxGauge.set({ state: 'failed' }, outbox.failed)

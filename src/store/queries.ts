@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely'
 import { KubedacError } from '../core/errors.js'
 import { SEVERITIES } from '../core/types.js'
-import type { Severity } from '../core/types.js'
+import type { ClusterStatus, Severity } from '../core/types.js'
 import type { StoreContext } from './lifecycle.js'
 import type { Database } from './schema.js'
 import {
@@ -16,12 +16,12 @@ import {
 } from './rows.js'
 import type {
   ClusterRecord,
+  ClusterStatusCount,
   FindingFilter,
   FindingSortField,
   Incident,
   IncidentDetail,
   IncidentFilter,
-  LastScan,
   OpenFindingCount,
   Page,
   PageRequest,
@@ -425,28 +425,17 @@ export function queries(ctx: StoreContext) {
         )
     },
 
-    async lastScans(): Promise<LastScan[]> {
+    async clustersByStatus(): Promise<ClusterStatusCount[]> {
+      // clusters.last_status is written with last_scan_id in the scan's transaction: no join,
+      // and one row per status however many clusters there are.
       const rows = await db
         .selectFrom('clusters')
-        .innerJoin('scans', 'scans.id', 'clusters.last_scan_id')
-        .select([
-          'clusters.name as cluster',
-          'scans.finished_at',
-          'scans.started_at',
-          'scans.status',
-          'scans.objects',
-          'scans.findings',
-        ])
-        .orderBy('clusters.name')
+        .select(['last_status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('last_status', 'is not', null)
+        .groupBy('last_status')
+        .orderBy('last_status')
         .execute()
-      return rows.map((r) => ({
-        cluster: r.cluster,
-        at: new Date(num(r.finished_at)),
-        status: r.status as LastScan['status'],
-        durationMs: num(r.finished_at) - num(r.started_at),
-        objects: num(r.objects),
-        findings: num(r.findings),
-      }))
+      return rows.map((r) => ({ status: r.last_status as ClusterStatus, clusters: num(r.n) }))
     },
   }
 }

@@ -821,7 +821,7 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       expect((await store.listFindings({ cluster: "east' or '1'='1" })).total).toBe(0)
     })
 
-    it('lists clusters, scans and the last scan of each cluster; marks incidents notified', async () => {
+    it('lists clusters and scans, counts clusters by their last scan status; marks incidents notified', async () => {
       const { store } = await fresh()
       await store.recordScan({ ...scanOf('c1', [finding('c1', 'web')], at(1)), startedAt: at(0) })
       await store.recordScan(scanOf('c2', [], at(2), { status: 'partial' }))
@@ -830,20 +830,27 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
         ['c1', 'scanned', { env: 'prod', team: 'shop' }],
         ['c2', 'partial', { env: 'prod', team: 'shop' }],
       ])
-      const last = await store.lastScans()
-      expect(last.map((s) => [s.cluster, s.status, s.durationMs, s.findings])).toEqual([
-        ['c1', 'scanned', 60_000, 1],
-        ['c2', 'partial', 0, 0],
+      expect(await store.clustersByStatus()).toEqual([
+        { status: 'partial', clusters: 1 },
+        { status: 'scanned', clusters: 1 },
       ])
       const scans = await store.listScans()
       expect(scans.map((s) => s.cluster)).toEqual(['c2', 'c1'])
       expect(scans[0]).toMatchObject({ status: 'partial', errors: [{ message: 'boom' }] })
+      // A scan keeps when it started (its duration for the metrics), or its finish when not given.
+      expect(scans.map((s) => [s.startedAt, s.finishedAt, s.findings])).toEqual([
+        [at(2), at(2), 0],
+        [at(0), at(1), 1],
+      ])
       expect((await store.listScans({ beforeId: scans[0]!.id })).map((s) => s.cluster)).toEqual(['c1'])
       const inc = (await store.listIncidents({ notified: false })).items
       expect(inc).toHaveLength(1)
       await store.markIncidentNotified(inc[0]!.id, at(3))
       expect((await store.listIncidents({ notified: true })).items[0]?.lastNotifiedAt).toEqual(at(3))
       await expectCode(store.markIncidentNotified('nope', at(3)), 'KDAC_E_NOT_FOUND', /incident nope/)
+      // Only the last scan counts: c2 scanned completely moves from partial to scanned.
+      await store.recordScan(scanOf('c2', [], at(4)))
+      expect(await store.clustersByStatus()).toEqual([{ status: 'scanned', clusters: 2 }])
     })
 
     it('refuses bad input with an error naming the finding and field, and writes nothing', async () => {

@@ -278,14 +278,10 @@ export interface OpenFindingCount {
   silenced: number
 }
 
-/** The last scan of one cluster, for metrics. */
-export interface LastScan {
-  cluster: string
-  at: Date
+/** How many clusters' last scan ended with one status, for metrics. */
+export interface ClusterStatusCount {
   status: ClusterStatus
-  durationMs: number
-  objects: number
-  findings: number
+  clusters: number
 }
 
 /** What replaceFileSilences changed. */
@@ -352,7 +348,8 @@ export interface Store extends OutboxStore {
   /** Makes the file silences exactly `list` (by id), leaving API silences alone; idempotent. */
   replaceFileSilences(list: SilenceInput[], now: Date): Promise<SilenceSync>
   openFindingsBySeverityAndDetector(now?: Date): Promise<OpenFindingCount[]>
-  lastScans(): Promise<LastScan[]>
+  /** Clusters counted by the status of their last scan (one row per status present; for the metrics scrape). */
+  clustersByStatus(): Promise<ClusterStatusCount[]>
   /**
    * Refreshes the query planner's statistics. SQLite's are refreshed as findings grow; on
    * PostgreSQL without autovacuum call this periodically (kubedac serve does) and after a big load.
