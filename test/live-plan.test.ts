@@ -21,7 +21,7 @@ const dirs: string[] = []
 type LivePlan = {
   name: string
   status: string
-  list: { apiVersion: string; kind: string; resource: string }[]
+  list: { apiVersion: string; kind: string; resource: string; fieldSelectors?: string[] }[]
   notServed: { groupKind: string; keys: string[] }[]
   superseded: { groupKind: string; keys: string[]; by: string }[]
   neverListed: string[]
@@ -31,7 +31,7 @@ type LivePlan = {
 }
 
 /** Requests kubedac (not kubectl, not the API server itself) made, from the audit log, after line `from`. */
-function kubedacRequests(from: number): { verb: string; uri: string }[] {
+function kubedacRequests(from: number): { verb: string; uri: string; code?: number }[] {
   return readFileSync(auditLog, 'utf8')
     .trim()
     .split('\n')
@@ -44,6 +44,7 @@ function kubedacRequests(from: number): { verb: string; uri: string }[] {
           requestURI: string
           userAgent?: string
           user: { username: string }
+          responseStatus?: { code?: number }
         },
     )
     .filter(
@@ -52,7 +53,7 @@ function kubedacRequests(from: number): { verb: string; uri: string }[] {
         e.user.username === 'kubedac-admin' &&
         !(e.userAgent ?? '').startsWith('kubectl'),
     )
-    .map((e) => ({ verb: e.verb, uri: e.requestURI }))
+    .map((e) => ({ verb: e.verb, uri: e.requestURI, code: e.responseStatus?.code }))
 }
 const auditLines = () => readFileSync(auditLog, 'utf8').trim().split('\n').length
 
@@ -135,6 +136,12 @@ describe('kubedac plan --kubeconfig (API discovery, no LIST)', () => {
       ])
       expect(p.list.map((l) => l.kind)).not.toContain('Endpoints')
       expect(p.list.filter((l) => l.kind === 'Event').map((l) => l.apiVersion)).toEqual(['v1'])
+      // Listed twice: the Warnings, and the Normal events of Nodes (readiness changes).
+      expect(p.list.find((l) => l.kind === 'Event')?.fieldSelectors).toEqual([
+        'type=Warning',
+        'involvedObject.kind=Node,type=Normal',
+      ])
+      expect(p.list.filter((l) => l.fieldSelectors).map((l) => l.kind)).toEqual(['Event'])
       expect(p.run).toContain('service-no-endpoints')
       // Secrets are never listed: a detector that needs them is skipped on a live cluster.
       expect(p.neverListed).toEqual(['v1/Secret'])
@@ -151,13 +158,25 @@ describe('kubedac plan --kubeconfig (API discovery, no LIST)', () => {
     ).toEqual([])
   })
 
-  it('a scan of the same cluster does LIST (so the audit check above can fail)', () => {
+  it('a scan of the same cluster does LIST (so the audit check above can fail), as many as the plan says', () => {
     const before = auditLines()
-    kubedac(['scan', '--kubeconfig', kubeconfig, '--context', 'kubedac-plan-1', '--format', 'json'])
+    const r = kubedac(['scan', '--kubeconfig', kubeconfig, '--context', 'kubedac-plan-1', '--format', 'json'])
+    expect((JSON.parse(r.stdout) as Report).errors).toEqual([])
     const lists = kubedacRequests(before).filter((q) => q.verb === 'list')
     expect(lists.map((q) => q.uri)).toContainEqual(
       expect.stringMatching(/^\/apis\/argoproj\.io\/v1alpha1\/applications\?/),
     )
+    // The API server takes both event selectors (an unknown field would be a 400).
+    const events = lists.filter((q) => q.uri.startsWith('/api/v1/events?'))
+    expect(events.map((q) => [new URL(q.uri, 'http://x').searchParams.get('fieldSelector'), q.code])).toEqual(
+      [
+        ['type=Warning', 200],
+        ['involvedObject.kind=Node,type=Normal', 200],
+      ],
+    )
+    // One LIST per planned kind, two for Events (every list fits one page here).
+    const planned = plans['kubedac-plan-1']!.list
+    expect(lists).toHaveLength(planned.reduce((n, l) => n + (l.fieldSelectors?.length ?? 1), 0))
   })
 
   it('plans an unreachable cluster as unreachable, with the reason, claiming nothing about what it serves', () => {
@@ -177,7 +196,10 @@ describe('kubedac plan --kubeconfig (API discovery, no LIST)', () => {
     expect(r.stdout).toMatch(
       /Cluster kubedac-plan-2 \(kubeconfig:kubedac-plan-2\) at https:\/\/127\.0\.0\.1:\d+: API discovery only/,
     )
-    expect(r.stdout).toMatch(/ {2}will list \(\d+\): .*pods\.v1/)
+    expect(r.stdout).toMatch(/ {2}will list \(\d+ kinds, \d+ LISTs\): .*pods\.v1/)
+    expect(r.stdout).toContain('events.v1 (type=Warning; involvedObject.kind=Node,type=Normal)')
+    const [, kinds, lists] = /will list \((\d+) kinds, (\d+) LISTs\)/.exec(r.stdout)!
+    expect(Number(lists)).toBe(Number(kinds) + 1)
     expect(r.stdout).toMatch(/ {2}not served \(\d+\): .*argoproj\.io\/Application/)
     expect(r.stdout).toContain(
       '  not listed (2): Endpoints, read from discovery.k8s.io/EndpointSlice; events.k8s.io/Event, read from Event',

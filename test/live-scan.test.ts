@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../src/core/types.js'
 import { mergeKubeconfigs, startClusters, type TestCluster } from './cluster/cluster.js'
 import { CLI, ROOT } from './e2e/helpers.js'
-import { seedNotReadyNode, seedReplicaFailure } from './support/live-seeds.js'
+import { seedFlappingNode, seedNotReadyNode, seedReplicaFailure } from './support/live-seeds.js'
 
 // kubedac scan against real kube-apiservers (built from Go modules by test/cluster/build.sh):
 // problems are seeded with kubectl through the status subresource, then found by a live scan.
@@ -23,9 +23,11 @@ function scan(args: string[]): { code: number; report: Report; stderr: string } 
 beforeAll(async () => {
   clusters = await startClusters(2, { prefix: 'kubedac-live' })
   const [a, b] = clusters as [TestCluster, TestCluster]
-  // Cluster a: node n1 NotReady for 20 minutes, node n2 Ready. Cluster b: Deployment payments/ledger
-  // that cannot create pods because its namespace quota is used up.
+  // Cluster a: node n1 NotReady for 20 minutes, node n2 Ready, node n3 Ready again after flapping
+  // (its NodeNotReady and NodeReady events are Normal). Cluster b: Deployment payments/ledger that
+  // cannot create pods because its namespace quota is used up.
   await seedNotReadyNode(a)
+  await seedFlappingNode(a)
   await seedReplicaFailure(b)
   kubeconfig = await mergeKubeconfigs(clusters, join(a.dir, 'merged-kubeconfig'))
 }, 600_000)
@@ -49,6 +51,9 @@ describe('kubedac scan of live clusters (real kube-apiserver)', () => {
           `${f.cluster} ${f.detector} ${f.object.kind} ${f.object.namespace ? f.object.namespace + '/' : ''}${f.object.name}`,
       )
     expect(loud).toContain('kubedac-live-1 node-not-ready Node n1')
+    // Read from the Normal events of Nodes, listed beside the Warnings.
+    expect(loud).toContain('kubedac-live-1 node-readiness-flapping Node n3')
+    expect(loud.filter((l) => l.includes(' n3'))).toEqual(['kubedac-live-1 node-readiness-flapping Node n3'])
     expect(loud).toContain('kubedac-live-2 deployment-replica-failure Deployment payments/ledger')
     expect(loud.filter((l) => l.includes(' n2'))).toEqual([])
     expect(code).toBe(1) // node-not-ready is critical

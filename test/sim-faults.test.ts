@@ -15,7 +15,8 @@ import { join } from 'node:path'
 // The live collector and the whole pipeline against the fleet simulator with injected faults:
 // every cluster ends scanned, partial (naming what it could not read) or unreachable (with its
 // reason and a cluster-unreachable finding); Retry-After is honoured; a 410 restarts a list;
-// resets are retried; requests per cluster are the discovery plus one per page.
+// resets are retried; requests per cluster are the discovery plus one per page (of each kind, and
+// of the second list of Events: the Normal events of Nodes).
 
 let sim: Simulator | undefined
 let dir = ''
@@ -207,8 +208,17 @@ describe('gentleness', () => {
     const log = sim!.log()
     const stats = sim!.totals()
     const firstPages = log.filter((e) => e.url.includes('limit=500') && !e.url.includes('continue='))
-    // Each kind is listed once, cluster-wide.
-    expect(new Set(firstPages.map((e) => e.url.split('?')[0])).size).toBe(firstPages.length)
+    // Each kind is listed once, cluster-wide; Events twice: the Warnings and the Normal events of Nodes.
+    const listed = (e: { url: string }) => {
+      const u = new URL(e.url, 'http://x')
+      return `${u.pathname} ${u.searchParams.get('fieldSelector') ?? ''}`.trim()
+    }
+    expect(new Set(firstPages.map(listed)).size).toBe(firstPages.length)
+    expect(firstPages.map(listed).filter((l) => l.startsWith('/api/v1/events'))).toEqual([
+      '/api/v1/events type=Warning',
+      '/api/v1/events involvedObject.kind=Node,type=Normal',
+    ])
+    expect(new Set(firstPages.map((e) => e.url.split('?')[0])).size).toBe(firstPages.length - 1)
     let pages = 0
     for (const e of firstPages) pages += Math.max(1, Math.ceil((await count('sim-00001', e.url)) / 500))
     expect(stats.discovery).toBe(2)

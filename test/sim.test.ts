@@ -82,6 +82,8 @@ beforeAll(async () => {
     problems: 0.3,
     tls: true,
     overrides: {
+      // Every node of the first cluster flaps: NodeNotReady and NodeReady events (Normal).
+      'sim-00001': { flapping: 1 },
       'sim-00002': { forbidden: ['apps/deployments'] },
       'sim-00003': { down: 'unauthorized' },
     },
@@ -199,6 +201,45 @@ describe('fleet simulator, API semantics', () => {
       expect(page.metadata.continue).toBeTruthy()
       expect(page.metadata.remainingItemCount).toBeUndefined()
     }
+  })
+
+  it('filters events by the fields kube-apiserver selects them by, under both event APIs', async () => {
+    const all = ((await simGet('sim-00001', '/api/v1/events')).body as List).items
+    const sel = async (path: string, selector: string) =>
+      (await simGet('sim-00001', `${path}?fieldSelector=${encodeURIComponent(selector)}`)).body as List
+    const names = (items: Record<string, unknown>[]) =>
+      items.map((e) => (e.metadata as { name: string }).name)
+    const kind = (e: Record<string, unknown>) => ((e.involvedObject ?? e.regarding) as { kind: string }).kind
+    const nodeNormal = all.filter((e) => kind(e) === 'Node' && e.type === 'Normal')
+    // Three nodes, each with the node controller's and the kubelet's NodeNotReady and a NodeReady.
+    expect(nodeNormal.map((e) => e.reason)).toEqual(
+      Array.from({ length: 3 }, () => ['NodeNotReady', 'NodeNotReady', 'NodeReady']).flat(),
+    )
+    expect((await sel('/api/v1/events', 'involvedObject.kind=Node,type=Normal')).items).toEqual(nodeNormal)
+    expect(names((await sel('/api/v1/events', 'reason==NodeReady')).items)).toEqual(
+      names(all.filter((e) => e.reason === 'NodeReady')),
+    )
+    expect(names((await sel('/api/v1/events', 'involvedObject.kind!=Node')).items)).toEqual(
+      names(all.filter((e) => kind(e) !== 'Node')),
+    )
+    // events.k8s.io/v1 names the object `regarding`; the same events either way.
+    const modern = await sel('/apis/events.k8s.io/v1/events', 'regarding.kind=Node,type=Normal')
+    expect(names(modern.items)).toEqual(names(nodeNormal))
+    expect(modern.items.every((e) => kind(e) === 'Node' && e.note)).toBe(true)
+    // A field the API does not select by: 400, as kube-apiserver words it.
+    for (const [path, field] of [
+      ['/api/v1/events', 'regarding.kind'],
+      ['/apis/events.k8s.io/v1/events', 'involvedObject.kind'],
+    ] as const) {
+      const bad = await simGet('sim-00001', `${path}?fieldSelector=${encodeURIComponent(`${field}=Node`)}`)
+      expect(bad.status).toBe(400)
+      expect(bad.body).toMatchObject({ reason: 'BadRequest', message: `field label not supported: ${field}` })
+    }
+    const pods = await simGet('sim-00001', '/api/v1/pods?fieldSelector=type%3DWarning')
+    expect(pods.status).toBe(400)
+    expect((pods.body as { message: string }).message).toBe(
+      '"type" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    )
   })
 
   it('serves PartialObjectMetadataList on request', async () => {
@@ -420,6 +461,47 @@ describe('fleet simulator against a real kube-apiserver', () => {
         )
     }
     expect(mismatches).toEqual([])
+
+    // Field selectors on events pick the same events (of those created from the simulator) as on
+    // the real server, and refuse the same fields with the same answer.
+    const simEvents = new Set(
+      simLists.get('/api/v1/events')!.items.map((e) => (e.metadata as { name: string }).name),
+    )
+    expect(simEvents.size).toBeGreaterThan(9)
+    const picked = async (
+      get: (path: string) => Promise<{ status: number; body: unknown }>,
+      path: string,
+    ) => {
+      const r = await get(path)
+      if (r.status !== 200) return r
+      const items = (r.body as List).items.map((e) => (e.metadata as { name: string }).name)
+      return { status: 200, body: items.filter((n) => simEvents.has(n)).sort() }
+    }
+    const fromReal = async (path: string) => {
+      const r = await apiGet(real, path, real.adminToken)
+      return { status: r.status, body: JSON.parse(r.body) as unknown }
+    }
+    const fromSim = async (path: string) => {
+      const r = await simGet(cluster, path)
+      return { status: r.status, body: r.body }
+    }
+    for (const [path, selector] of [
+      ['/api/v1/events', 'type=Warning'],
+      ['/api/v1/events', 'involvedObject.kind=Node,type=Normal'],
+      ['/api/v1/events', 'reason=NodeReady'],
+      ['/api/v1/events', 'involvedObject.kind!=Node,type==Normal'],
+      ['/api/v1/events', 'source=node-controller'],
+      ['/apis/events.k8s.io/v1/events', 'regarding.kind=Node,type=Normal'],
+      ['/apis/events.k8s.io/v1/events', 'reportingController=kubelet,regarding.kind=Node'],
+      ['/api/v1/events', 'regarding.kind=Node'],
+      ['/apis/events.k8s.io/v1/events', 'involvedObject.kind=Node'],
+    ]) {
+      const q = `${path}?fieldSelector=${encodeURIComponent(selector!)}`
+      const want = await picked(fromReal, q)
+      expect({ q, ...(await picked(fromSim, q)) }).toEqual({ q, ...want })
+    }
+    const nodeEvents = await picked(fromReal, '/api/v1/events?fieldSelector=involvedObject.kind%3DNode')
+    expect(nodeEvents.body).toHaveLength(9)
   }, 240_000)
 })
 

@@ -18,8 +18,18 @@ export interface LivePlan {
   /** What a scan would find reaching it: `unreachable` when discovery failed outright. */
   status: ClusterStatus
   collectors: string[]
-  /** The LISTs a scan would make: one per kind, in the version discovery chose. */
-  list: { apiVersion: string; kind: string; resource: string; namespaced: boolean; keys: string[] }[]
+  /**
+   * The kinds a scan would LIST, in the version discovery chose: one LIST each, or one per field
+   * selector where `fieldSelectors` is given (Events: the Warnings, and the Normal events of Nodes).
+   */
+  list: {
+    apiVersion: string
+    kind: string
+    resource: string
+    namespaced: boolean
+    keys: string[]
+    fieldSelectors?: string[]
+  }[]
   /** Kinds detectors want that this cluster does not serve (their detectors are skipped). */
   notServed: { groupKind: string; keys: string[] }[]
   /** Kinds served but not listed: detectors read them only where `by` (listed) is missing. */
@@ -71,6 +81,7 @@ export async function planLive(
         resource: s.resource,
         namespaced: s.namespaced,
         keys: s.keys,
+        ...(s.fieldSelectors ? { fieldSelectors: s.fieldSelectors } : {}),
       }))
       .sort((a, b) => cmp(`${a.apiVersion}/${a.kind}`, `${b.apiVersion}/${b.kind}`)),
     notServed: d.errors.some((e) => e.code !== 'KDAC_E_LIST_FAILED')
@@ -89,6 +100,9 @@ export async function planLive(
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
+/** The LISTs a scan makes of a planned cluster (first pages: a big kind takes one more per 500 objects). */
+const lists = (p: LivePlan) => p.list.reduce((n, l) => n + (l.fieldSelectors?.length ?? 1), 0)
+
 /** The plan of a live cluster as text lines. */
 export function liveText(p: LivePlan): string[] {
   const out = [
@@ -101,7 +115,14 @@ export function liveText(p: LivePlan): string[] {
         ]
       : []),
     `  collectors: ${p.collectors.join(', ') || 'none'}`,
-    `  will list (${p.list.length}): ${p.list.map((l) => `${l.resource}.${l.apiVersion}`).join(', ') || 'nothing'}`,
+    `  will list (${p.list.length} kinds, ${lists(p)} LISTs): ${
+      p.list
+        .map(
+          (l) =>
+            `${l.resource}.${l.apiVersion}${l.fieldSelectors ? ` (${l.fieldSelectors.join('; ')})` : ''}`,
+        )
+        .join(', ') || 'nothing'
+    }`,
     `  not served (${p.notServed.length}): ${p.notServed.map((n) => n.groupKind).join(', ') || 'none'}`,
   ]
   if (p.superseded.length)

@@ -116,7 +116,34 @@ const EVENTS = [
     reason: 'Pulled',
     involvedObject: { kind: 'Pod', name: 'pod-1' },
   },
+  // A node's events live in `default`; the kubelet names the node by name (uid = name).
+  ...(
+    [
+      ['e3', 'Normal', 'NodeNotReady', 'n1'],
+      ['e4', 'Normal', 'NodeReady', 'n1'],
+      ['e5', 'Warning', 'Rebooted', 'n1'],
+      ['e6', 'Normal', 'Starting', 'n2'],
+      ['e7', 'Normal', 'NodeReady', 'n2'],
+    ] as const
+  ).map(([name, type, reason, node]) => ({
+    metadata: meta(name, 'default'),
+    type,
+    reason,
+    involvedObject: { kind: 'Node', name: node, uid: node },
+  })),
 ]
+
+/** Whether an object matches a field selector (`a.b=v,c=w`; `=`, `==` and `!=`), as the API server filters. */
+function fieldsMatch(o: object, selector: string | null): boolean {
+  if (!selector) return true
+  return selector.split(',').every((term) => {
+    const m = /^([\w.]+)(==?|!=)(.*)$/.exec(term)
+    if (!m) throw new Error(`bad selector term ${term}`)
+    let v: unknown = o
+    for (const k of m[1]!.split('.')) v = (v as Record<string, unknown> | undefined)?.[k]
+    return ((v ?? '') === m[3]) === (m[2] !== '!=')
+  })
+}
 const DEPLOYMENTS = [{ metadata: meta('web', 'a'), spec: { replicas: 2 } }]
 const HPAS = [{ metadata: meta('web', 'a'), spec: { maxReplicas: 3 } }]
 
@@ -192,9 +219,11 @@ class MockApiServer {
           return send(500, status(500, 'InternalError', 'etcdserver: leader changed'))
         return this.list(u, res, send, 'NodeList', 'v1', NODES, {})
       case '/api/v1/events': {
-        const sel = u.searchParams.get('fieldSelector')
-        const items = sel === 'type=Warning' ? EVENTS.filter((e) => e.type === 'Warning') : EVENTS
-        return this.list(u, res, send, 'EventList', 'v1', items, {})
+        const items = EVENTS.filter((e) => fieldsMatch(e, u.searchParams.get('fieldSelector')))
+        return this.list(u, res, send, 'EventList', 'v1', items, {
+          honourLimitAtRv0: true,
+          expireOnce: true,
+        })
       }
       case '/api/v1/configmaps':
         return send(
@@ -399,7 +428,8 @@ describe('kubernetes collector', () => {
     const podObjs = sink.objects.filter((o) => o.kind === 'Pod')
     expect(podObjs.map((o) => o.metadata.name).sort()).toEqual(PODS.map((p) => p.metadata.name).sort())
     expect(podObjs.every((o) => o.apiVersion === 'v1')).toBe(true)
-    expect(sink.duplicates).toBe(3) // the first page, read again after the restart
+    // The first pages of pods and of the Node events, read again after their restarts.
+    expect(sink.duplicates).toBe(6)
 
     // Nodes: a 500 once, then the whole list at resourceVersion=0 (limit ignored, as the watch cache does).
     expect(api.seen.filter((s) => s.path === '/api/v1/nodes')).toHaveLength(2)
@@ -417,10 +447,25 @@ describe('kubernetes collector', () => {
     expect(api.seen.filter((s) => s.path.includes('horizontalpodautoscalers'))).toHaveLength(1)
     expect(sink.objects.find((o) => o.kind === 'HorizontalPodAutoscaler')?.apiVersion).toBe('autoscaling/v2')
 
-    // Events: only warnings asked for.
-    const ev = api.seen.find((s) => s.path === '/api/v1/events')!
-    expect(ev.query.get('fieldSelector')).toBe('type=Warning')
-    expect(sink.objects.filter((o) => o.kind === 'Event').map((o) => o.metadata.name)).toEqual(['e1'])
+    // Events: the warnings, then the Normal events of Nodes (4, in pages of 3: a 410 on the first
+    // continue restarts that list alone); never a Normal event of a pod, never one event twice.
+    const ev = api.seen.filter((s) => s.path === '/api/v1/events')
+    expect(
+      ev.map((s) => [
+        s.query.get('fieldSelector'),
+        s.query.get('resourceVersion'),
+        !!s.query.get('continue'),
+      ]),
+    ).toEqual([
+      ['type=Warning', '0', false],
+      ['involvedObject.kind=Node,type=Normal', '0', false],
+      ['involvedObject.kind=Node,type=Normal', null, true], // 410 Expired
+      ['involvedObject.kind=Node,type=Normal', '0', false],
+      ['involvedObject.kind=Node,type=Normal', null, true],
+    ])
+    expect(ev.every((s) => s.query.get('limit') === '3')).toBe(true)
+    const events = sink.objects.filter((o) => o.kind === 'Event').map((o) => o.metadata.name)
+    expect(events.sort()).toEqual(['e1', 'e3', 'e4', 'e5', 'e6', 'e7'])
 
     // managedFields dropped.
     expect(sink.objects.every((o) => o.metadata.managedFields === undefined)).toBe(true)
@@ -446,6 +491,15 @@ describe('kubernetes collector', () => {
     // Connections are kept alive: far fewer than requests (one per concurrent kind at most).
     expect(api.connections).toBeLessThanOrEqual(5)
     expect(api.seen.length).toBeGreaterThan(10)
+  })
+
+  it('lists only Warning events when no detector wants Nodes (their events would go unread)', async () => {
+    const kc = await writeKubeconfig('ev', kubeconfigYaml([{ name: 'prod', server: api.url }], 'prod'))
+    const sink = await collect(target(kc, 'prod'), ['v1/Event', 'v1/Pod'])
+    const ev = api.seen.filter((s) => s.path === '/api/v1/events')
+    expect(ev.map((s) => s.query.get('fieldSelector'))).toEqual(['type=Warning'])
+    expect(sink.objects.filter((o) => o.kind === 'Event').map((o) => o.metadata.name)).toEqual(['e1', 'e5'])
+    expect(sink.kinds).toContain('v1/Event')
   })
 
   it('keeps managedFields when asked', async () => {

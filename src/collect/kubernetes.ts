@@ -60,6 +60,29 @@ export const DEFAULT_KIND_CONCURRENCY = 4
 /** Kinds never listed, even when a detector asks: their contents are credentials. */
 const NEVER_LIST = new Set(['Secret'])
 
+/**
+ * The field selectors of the LISTs a scan makes of a kind, one LIST each (`undefined`: the whole
+ * kind). Events are many and mostly Normal, so only Warnings are listed, plus, where Nodes are
+ * wanted too, the Normal events of Nodes: the kubelet and the node controller record readiness and
+ * pressure changes (NodeNotReady, NodeReady, NodeHasDiskPressure, Starting…) as Normal events, and
+ * the node detectors read them; they are few (one aggregated event per reason, reporter and node,
+ * kept an hour). The two selectors never match the same event. Field selectors only AND their terms, so
+ * narrowing to the few reasons detectors read would take a LIST per reason: one LIST is cheaper.
+ * events.k8s.io/v1 names the involved object `regarding` (the API server maps it).
+ */
+export function listSelectors(
+  s: Pick<ServedKind, 'group' | 'kind'>,
+  withNodeEvents: boolean,
+): readonly (string | undefined)[] {
+  if (s.kind !== 'Event' || (s.group !== '' && s.group !== 'events.k8s.io')) return WHOLE
+  if (!withNodeEvents) return WARNINGS
+  return s.group === '' ? CORE_EVENT_SELECTORS : MODERN_EVENT_SELECTORS
+}
+const WHOLE = [undefined]
+const WARNINGS = ['type=Warning']
+const CORE_EVENT_SELECTORS = ['type=Warning', 'involvedObject.kind=Node,type=Normal']
+const MODERN_EVENT_SELECTORS = ['type=Warning', 'regarding.kind=Node,type=Normal']
+
 const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED',
   'CERT_NOT_YET_VALID',
@@ -748,8 +771,11 @@ function supersededKinds(
 export interface ClusterDiscovery {
   /** The API server's URL, without credentials. */
   server?: string
-  /** Wanted kinds the server serves: what a scan would LIST (version and resource chosen by discovery). */
-  served: (ServedKind & { groupKind: string; keys: string[] })[]
+  /**
+   * Wanted kinds the server serves: what a scan would LIST (version and resource chosen by
+   * discovery), with the field selectors of its LISTs where it is listed in parts (Events).
+   */
+  served: (ServedKind & { groupKind: string; keys: string[]; fieldSelectors?: string[] })[]
   /** Wanted kinds the server does not serve (by group/Kind, with the declared keys). */
   notServed: { groupKind: string; keys: string[] }[]
   /** Wanted kinds served but not listed, as detectors read them only where `by` (served) is missing. */
@@ -803,8 +829,15 @@ export async function discoverCluster(
       const s = served.get(gk)
       const by = superseded.get(gk)
       if (by) out.superseded.push({ groupKind: gk, keys: w.keys, by })
-      else if (s) out.served.push({ ...s, groupKind: gk, keys: w.keys })
-      else out.notServed.push({ groupKind: gk, keys: w.keys })
+      else if (s) {
+        const selectors = listSelectors(s, wanted.has('Node')).filter((f): f is string => f !== undefined)
+        out.served.push({
+          ...s,
+          groupKind: gk,
+          keys: w.keys,
+          ...(selectors.length ? { fieldSelectors: selectors } : {}),
+        })
+      } else out.notServed.push({ groupKind: gk, keys: w.keys })
     }
   } catch (e) {
     // As in a scan: an API that cannot be discovered is an API not reached.
@@ -913,6 +946,7 @@ async function listAll(
         queue.push([gk, served.get(gk)!])
       }
   }
+  const withNodeEvents = wanted.has('Node')
   let stopped: Failure | undefined
   const notCollected: string[] = []
   const worker = async () => {
@@ -925,7 +959,7 @@ async function listAll(
         continue
       }
       try {
-        await listKind(api, conn, s, ctx, opts)
+        await listKind(api, conn, s, ctx, opts, withNodeEvents)
         for (const k of wanted.get(gk)?.keys ?? []) sink.collected(k)
       } catch (e) {
         fallBack(gk)
@@ -954,12 +988,11 @@ async function listKind(
   s: ServedKind,
   ctx: CollectContext,
   opts: Required<Omit<KubernetesCollectorOptions, 'deadlineMs'>>,
+  withNodeEvents: boolean,
 ): Promise<void> {
-  const pageSize = opts.pageSize
   const apiVersion = s.group ? `${s.group}/${s.version}` : 'v1'
   const path = s.group ? `/apis/${s.group}/${s.version}/${s.resource}` : `/api/v1/${s.resource}`
   const source = conn.server + path
-  const warningsOnly = s.kind === 'Event' && (s.group === '' || s.group === 'events.k8s.io')
   const share = opts.shareSiblings
   const gk = s.group ? `${s.group}/${s.kind}` : s.kind
   const keepManagedFields = ctx.managedFieldsKinds ? ctx.managedFieldsKinds.has(gk) : ctx.keepManagedFields
@@ -976,17 +1009,32 @@ async function listKind(
     if (!keepManagedFields && item.metadata) delete item.metadata.managedFields
     sink.object(item, source)
   }
+  // One after the other (never more LISTs in flight than the kind concurrency); the kind is
+  // collected only when every one of them ended.
+  for (const selector of listSelectors(s, withNodeEvents))
+    await listPages(api, path, selector, opts.pageSize, onItem, !keepManagedFields)
+}
+
+/** One LIST, page by page; an expired continue token restarts it (up to 3 times). */
+async function listPages(
+  api: ApiClient,
+  path: string,
+  fieldSelector: string | undefined,
+  pageSize: number,
+  onItem: (item: unknown) => void,
+  dropManagedFields: boolean,
+): Promise<void> {
   for (let restarts = 0; ; restarts++) {
     let cont: string | undefined
     let first = true
     try {
       do {
         const q = new URLSearchParams({ limit: String(pageSize) })
-        if (warningsOnly) q.set('fieldSelector', 'type=Warning')
+        if (fieldSelector) q.set('fieldSelector', fieldSelector)
         // The first page may come from the watch cache (no etcd read); `continue` pages may not name a version.
         if (first) q.set('resourceVersion', '0')
         else q.set('continue', cont!)
-        const list = await api.getList(`${path}?${q}`, onItem, !keepManagedFields)
+        const list = await api.getList(`${path}?${q}`, onItem, dropManagedFields)
         cont = list.metadata?.continue || undefined
         first = false
       } while (cont)

@@ -14,10 +14,19 @@ export interface ClusterShape {
   pods: number
   /** Extra bytes per pod (an annotation), to make objects as heavy as yours. */
   padding: number
-  /** Fraction of application Deployments with a crash-looping pod (and its Warning events). */
+  /**
+   * Fraction of application Deployments with a crash-looping pod (and its Warning events); also
+   * the default of `flapping`.
+   */
   problems: number
   /** Events per pod (the first may be a Warning, the others are Normal). */
   eventsPerPod: number
+  /**
+   * Fraction of nodes whose readiness flaps: NotReady and back three times in the last 12 minutes,
+   * as their Normal NodeNotReady and NodeReady events (kubelet and node controller) say; default
+   * `problems`.
+   */
+  flapping?: number
   /** Replicas of each application Deployment; default 3. */
   replicas?: number
 }
@@ -33,9 +42,22 @@ export interface KindSource {
   key(i: number): string
   /** The object at index `i` (0 ≤ i < count). */
   item(i: number): Obj
-  /** The `type` field selector value (events only). */
-  type?(i: number): string
+  /**
+   * The value of a field selector's field (events only: core v1 names, `type`,
+   * `involvedObject.kind`, `reason`…, as kube-apiserver's event field set; "" when the event has none).
+   */
+  field?(i: number, name: string): string
 }
+
+/**
+ * The events of a flapping node, in the order of their names (first seen): the node controller's
+ * NodeNotReady (the node stopped posting its status), the kubelet's NodeNotReady and NodeReady.
+ */
+const NODE_FLAP_EVENTS: readonly (readonly [reason: string, component: string])[] = [
+  ['NodeNotReady', 'node-controller'],
+  ['NodeNotReady', 'kubelet'],
+  ['NodeReady', 'kubelet'],
+]
 
 /** Application Deployments per team namespace. */
 const DEPLOYS_PER_NS = 10
@@ -114,6 +136,8 @@ export class ClusterModel {
   private readonly podStride: number
   private readonly sources = new Map<string, KindSource>()
   readonly resourceVersion: number
+  /** Nodes whose readiness flaps (indices, ascending). */
+  readonly flappingNodes: readonly number[]
 
   constructor(seed: number, variant: number, shape: ClusterShape, now: number) {
     this.seed = hash(seed, 'variant', variant)
@@ -133,6 +157,10 @@ export class ClusterModel {
     this.proxyStride = Math.max(1, Math.floor(suffixSpace(5) / Math.max(1, this.proxyPods)))
     this.podStride = Math.max(1, Math.floor(suffixSpace(5) / this.replicas))
     this.resourceVersion = 100_000 + (hash(this.seed, 'rv') % 900_000)
+    const flapping = shape.flapping ?? shape.problems
+    this.flappingNodes = Array.from({ length: this.nodes }, (_, n) => n).filter(
+      (n) => unit(hash(this.seed, 'flap', n)) < flapping,
+    )
     this.define()
   }
 
@@ -804,11 +832,13 @@ export class ClusterModel {
     const created = this.created('node', n)
     const zone = ZONES[n % ZONES.length]!
     const beat = ts(this.now - (hash(this.seed, 'beat', n) % 40_000))
+    // A flapping node is Ready again since its last NodeReady event.
+    const readySince = this.flappingNodes.includes(n) ? this.flapTimes(n).lastReady : created + 30_000
     const cond = (type: string, status: string, reason: string, message: string) => ({
       type,
       status,
       lastHeartbeatTime: beat,
-      lastTransitionTime: ts(created + 30_000),
+      lastTransitionTime: ts(type === 'Ready' ? readySince : created + 30_000),
       reason,
       message,
     })
@@ -1231,12 +1261,112 @@ export class ClusterModel {
     return { pod, j, warning }
   }
 
-  private eventType(i: number): string {
-    return this.eventAt(i).warning ? 'Warning' : 'Normal'
+  /** Events about flapping nodes, first in the list (namespace `default` sorts before the pods'). */
+  private get nodeEventCount(): number {
+    return this.flappingNodes.length * NODE_FLAP_EVENTS.length
   }
 
-  /** Core event i, or its events.k8s.io/v1 form. */
-  private event(i: number, newApi: boolean): Obj {
+  private eventType(i: number): string {
+    if (i < this.nodeEventCount) return 'Normal'
+    return this.eventAt(i - this.nodeEventCount).warning ? 'Warning' : 'Normal'
+  }
+
+  /** An event's value for a field selector (kube-apiserver's event field set, core v1 names). */
+  private eventField(i: number, name: string): string {
+    if (name === 'type') return this.eventType(i)
+    if (name === 'involvedObject.kind') return i < this.nodeEventCount ? 'Node' : 'Pod'
+    const e = this.event(i, false) as Record<string, Record<string, unknown> | undefined>
+    const str = (v: unknown) => (typeof v === 'string' ? v : '')
+    if (name.startsWith('involvedObject.')) return str(e.involvedObject?.[name.slice(15)])
+    if (name.startsWith('metadata.')) return str(e.metadata?.[name.slice(9)])
+    if (name === 'source') return str(e.source?.component) || str(e.reportingComponent)
+    return str(e[name])
+  }
+
+  /** When flapping node `n` went NotReady first, came back Ready last, and went NotReady last (ms). */
+  private flapTimes(n: number): { first: number; lastReady: number; lastNotReady: number } {
+    const first = this.now - 12 * 60_000 + (hash(this.seed, 'flap-t', n) % 60_000)
+    const lastReady = this.now - 2 * 60_000 - (hash(this.seed, 'flap-r', n) % 30_000)
+    return { first, lastReady, lastNotReady: lastReady - 50_000 }
+  }
+
+  /** Event i of the flapping nodes' (three each: {@link NODE_FLAP_EVENTS}), core v1 or events.k8s.io/v1. */
+  private nodeEvent(i: number, newApi: boolean): Obj {
+    const k = Math.floor(i / NODE_FLAP_EVENTS.length)
+    const n = this.flappingNodes[k]!
+    const [reason, component] = NODE_FLAP_EVENTS[i % NODE_FLAP_EVENTS.length]!
+    const node = this.nodeName(n)
+    const t = this.flapTimes(n)
+    const kubelet = component === 'kubelet'
+    const ready = reason === 'NodeReady'
+    // Each reporter's repeats are aggregated into one event: 3 times, first and last seen; the
+    // kubelet records a NotReady a second after the node controller.
+    const first = t.first + (kubelet ? 1_000 : 0) + (ready ? 40_000 : 0)
+    const last = ready ? t.lastReady : t.lastNotReady + (kubelet ? 1_000 : 0)
+    const count = 3
+    const name = `${node}.${(BigInt(first) * 1_000_000n + BigInt(hash(this.seed, 'nevn', i) % 1_000_000)).toString(16).padStart(16, '0')}`
+    const message = `Node ${node} status is now: ${reason}`
+    // The kubelet names its node by name (uid = name); the node controller by its uid.
+    const involved: Obj = kubelet
+      ? { kind: 'Node', name: node, uid: node }
+      : { kind: 'Node', name: node, uid: uid(this.seed, 'node', n), apiVersion: 'v1' }
+    const meta: Obj = {
+      name,
+      namespace: 'default',
+      uid: uid(this.seed, 'nev', i),
+      resourceVersion: this.rv('nev', i),
+      creationTimestamp: ts(first),
+    }
+    const source: Obj = kubelet ? { component, host: node } : { component }
+    if (newApi)
+      return {
+        metadata: meta,
+        eventTime: null,
+        reportingController: component,
+        reportingInstance: kubelet ? node : '',
+        regarding: involved,
+        reason,
+        note: message,
+        type: 'Normal',
+        deprecatedSource: source,
+        deprecatedFirstTimestamp: ts(first),
+        deprecatedLastTimestamp: ts(last),
+        deprecatedCount: count,
+      }
+    meta.managedFields = [
+      managed(component, ts(last), {
+        count,
+        firstTimestamp: 1,
+        involvedObject: involved,
+        lastTimestamp: 1,
+        message,
+        reason,
+        reportingComponent: 1,
+        reportingInstance: 1,
+        source: kubelet ? { component: 1, host: 1 } : { component: 1 },
+        type: 1,
+      }),
+    ]
+    return {
+      metadata: meta,
+      involvedObject: involved,
+      reason,
+      message,
+      source,
+      firstTimestamp: ts(first),
+      lastTimestamp: ts(last),
+      count,
+      type: 'Normal',
+      eventTime: null,
+      reportingComponent: component,
+      reportingInstance: kubelet ? node : '',
+    }
+  }
+
+  /** Core event i, or its events.k8s.io/v1 form: the flapping nodes' first, then the pods'. */
+  private event(all: number, newApi: boolean): Obj {
+    if (all < this.nodeEventCount) return this.nodeEvent(all, newApi)
+    const i = all - this.nodeEventCount
     const e = this.eventAt(i)
     const p = this.podAt(e.pod)
     // Later events of a pod have later timestamps, so their names (which end in the time) sort later.
@@ -1615,7 +1745,7 @@ export class ClusterModel {
       },
       item: (i) => this.serviceAccount(i),
     })
-    const evCount = podCount * Math.max(1, Math.floor(this.shape.eventsPerPod))
+    const evCount = this.nodeEventCount + podCount * Math.max(1, Math.floor(this.shape.eventsPerPod))
     const evKey = (i: number) => {
       const o = this.event(i, false).metadata as Obj
       return nsKey(o.namespace as string, o.name as string)
@@ -1624,13 +1754,13 @@ export class ClusterModel {
       count: evCount,
       key: evKey,
       item: (i) => this.event(i, false),
-      type: (i) => this.eventType(i),
+      field: (i, name) => this.eventField(i, name),
     })
     s.set('events.k8s.io/events', {
       count: evCount,
       key: evKey,
       item: (i) => this.event(i, true),
-      type: (i) => this.eventType(i),
+      field: (i, name) => this.eventField(i, name),
     })
     s.set('autoscaling/horizontalpodautoscalers', {
       count: Math.ceil(this.deploys / 3),

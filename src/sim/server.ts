@@ -56,7 +56,10 @@ export interface ClusterOverrides extends Partial<ClusterShape> {
    * `reset` (every connection is cut), `unauthorized` (every request gets 401).
    */
   down?: 'refused' | 'unknown' | 'reset' | 'unauthorized'
-  /** Resources (`pods`, `apps/deployments`) this cluster's user may not list (403). */
+  /**
+   * Resources this cluster's user may not list (403), by group/resource (`apps/deployments`), a core
+   * one by its name alone (`events` is core Events, not `events.k8s.io/events`).
+   */
   forbidden?: string[]
 }
 
@@ -196,6 +199,39 @@ const status = (code: number, reason: string, message: string, details?: Obj, me
     code,
   })
 
+/** Fields every kind can be selected by. */
+const META_FIELDS = new Set(['metadata.name', 'metadata.namespace'])
+/** kube-apiserver's selectable fields of core v1 Events (pkg/registry/core/event ToSelectableFields). */
+const EVENT_FIELDS = new Set([
+  'involvedObject.kind',
+  'involvedObject.namespace',
+  'involvedObject.name',
+  'involvedObject.uid',
+  'involvedObject.apiVersion',
+  'involvedObject.resourceVersion',
+  'involvedObject.fieldPath',
+  'reason',
+  'reportingComponent',
+  'source',
+  'type',
+  ...META_FIELDS,
+])
+
+/**
+ * The core v1 field an event field selector names, undefined when the API does not take it:
+ * events.k8s.io names `regarding.*` and `reportingController`, and has no `source` or
+ * `involvedObject.*` of its own.
+ */
+function eventFieldOf(field: string, group: string): string | undefined {
+  if (group === '') return EVENT_FIELDS.has(field) ? field : undefined
+  if (field.startsWith('regarding.')) {
+    const core = `involvedObject.${field.slice(10)}`
+    return EVENT_FIELDS.has(core) ? core : undefined
+  }
+  if (field === 'reportingController') return 'reportingComponent'
+  return ['reason', 'type', ...META_FIELDS].includes(field) ? field : undefined
+}
+
 const newStats = (): ClusterStats => ({ requests: 0, bytes: 0, lists: 0, discovery: 0, gets: 0, faults: {} })
 
 interface Page {
@@ -233,6 +269,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     problems: options.problems ?? 0.02,
     eventsPerPod: options.eventsPerPod ?? 1,
     replicas: options.replicas ?? 3,
+    ...(options.flapping !== undefined ? { flapping: options.flapping } : {}),
   }
   const gzip = options.gzip ?? true
   const rv0 = options.rv0 ?? 'full'
@@ -258,6 +295,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       eventsPerPod: o.eventsPerPod ?? baseShape.eventsPerPod,
       replicas: o.replicas ?? baseShape.replicas,
     }
+    const flapping = o.flapping ?? baseShape.flapping
+    if (flapping !== undefined) shape.flapping = flapping
     let down = o.down
     if (!down && options.downRate && unit(hash(seed, 'down', name)) < options.downRate) down = 'refused'
     const c: Cluster = {
@@ -499,7 +538,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return send(404, status(404, 'NotFound', 'the server could not find the requested resource', {}))
     }
     const gr = group ? `${group}/${r.name}` : r.name
-    if (c.forbidden.has(gr) || c.forbidden.has(r.name)) {
+    if (c.forbidden.has(gr)) {
       const where = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope'
       return send(
         403,
@@ -548,28 +587,33 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (query.get('watch') === 'true' || query.get('watch') === '1') {
       return send(405, status(405, 'MethodNotAllowed', 'the simulator does not serve watches'))
     }
-    // Selectors: `type` on events, `metadata.name` / `metadata.namespace` everywhere.
-    let typeSel: string | undefined
-    let nameSel: string | undefined
+    // Field selectors as kube-apiserver takes them: terms joined by commas, each `=`, `==` or `!=`;
+    // events have their own fields (events.k8s.io names mapped to the core ones), every other kind
+    // only `metadata.name` and `metadata.namespace`.
+    const terms: { field: string; value: string; not: boolean }[] = []
     const fs = query.get('fieldSelector')
     if (fs) {
+      const isEvent = r.name === 'events'
       for (const term of fs.split(',')) {
         const mm = /^([a-zA-Z.]+)(==?|!=)(.*)$/.exec(term.trim())
-        if (!mm || mm[2] === '!=')
-          return send(400, status(400, 'BadRequest', `unable to parse requirement: ${term}`))
-        const [, field, , value] = mm
-        if (field === 'type' && r.name === 'events') typeSel = value
-        else if (field === 'metadata.name') nameSel = value
-        else if (field === 'metadata.namespace') namespace = value
-        else
+        if (!mm)
+          return send(400, status(400, 'BadRequest', `invalid selector: '${fs}'; can't understand '${term}'`))
+        const [given, op, value] = [mm[1]!, mm[2]!, mm[3]!]
+        const field = isEvent ? eventFieldOf(given, group) : META_FIELDS.has(given) ? given : undefined
+        if (!field)
           return send(
             400,
             status(
               400,
               'BadRequest',
-              `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`,
+              isEvent
+                ? `field label not supported: ${given}`
+                : `"${given}" is not a known field selector: only "metadata.name", "metadata.namespace"`,
             ),
           )
+        // `metadata.namespace=x` narrows the list to the namespace, as a namespaced path does.
+        if (field === 'metadata.namespace' && op !== '!=') namespace = value
+        else terms.push({ field, value, not: op === '!=' })
       }
     }
     if (query.get('labelSelector')) {
@@ -586,11 +630,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!decoded) return send(400, status(400, 'BadRequest', 'continue key is not valid'))
       start = decoded.start === undefined ? 0 : lowerBound(src, decoded.start, true)
     } else if (namespace !== undefined) start = lowerBound(src, `${namespace}/`)
-    const filtered = typeSel !== undefined || nameSel !== undefined || namespace !== undefined
+    const filtered = terms.length > 0 || namespace !== undefined
+    const valueOf = (i: number, field: string): string => {
+      if (field === 'metadata.name') return src.key(i).slice(src.key(i).indexOf('/') + 1)
+      if (field === 'metadata.namespace') {
+        const k = src.key(i)
+        return k.includes('/') ? k.slice(0, k.indexOf('/')) : ''
+      }
+      return src.field?.(i, field) ?? ''
+    }
     const matches = (i: number): boolean => {
-      if (typeSel !== undefined && src.type?.(i) !== typeSel) return false
       if (namespace !== undefined && !src.key(i).startsWith(`${namespace}/`)) return false
-      if (nameSel !== undefined && src.key(i).slice(src.key(i).indexOf('/') + 1) !== nameSel) return false
+      for (const t of terms) if ((valueOf(i, t.field) === t.value) === t.not) return false
       return true
     }
     const meta = /(^|,)\s*application\/json;\s*as=PartialObjectMetadataList;\s*g=meta\.k8s\.io;\s*v=v1/.test(
@@ -637,7 +688,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       return JSON.stringify(m)
     }
-    const cacheKey = `${c.modelKey}|${r.name}|${group}|${start}|${limit}|${typeSel ?? ''}|${nameSel ?? ''}|${namespace ?? ''}|${meta ? 1 : 0}`
+    const cacheKey = `${c.modelKey}|${r.name}|${group}|${start}|${limit}|${terms.map((t) => `${t.field}${t.not ? '!=' : '='}${t.value}`).join(',')}|${namespace ?? ''}|${meta ? 1 : 0}`
     const useGzip = gzip && acceptsGzip(req)
     const page = cache.get(cacheKey)
     const headers = (gz: boolean): Record<string, string> => ({

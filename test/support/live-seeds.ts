@@ -46,6 +46,62 @@ export async function seedNotReadyNode(c: TestCluster, name = 'n1', healthy = 'n
   }
 }
 
+/**
+ * A node that went NotReady and back three times in the last 12 minutes (node-readiness-flapping):
+ * Ready now, with the kubelet's NodeNotReady and NodeReady events (type Normal, each aggregated
+ * with a count of 3) in `default`, where the kubelet records a node's events.
+ */
+export async function seedFlappingNode(c: TestCluster, name = 'n3'): Promise<void> {
+  await c.kubectl(['create', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    }),
+  })
+  const ready = {
+    type: 'Ready',
+    status: 'True',
+    reason: 'KubeletReady',
+    message: 'kubelet is posting ready status',
+    lastHeartbeatTime: ago(0.5),
+    lastTransitionTime: ago(2),
+  }
+  const capacity = { cpu: '4', memory: '16Gi', pods: '110' }
+  await c.kubectl([
+    'patch',
+    'node',
+    name,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ status: { conditions: [ready], allocatable: capacity, capacity } }),
+  ])
+  const events = (
+    [
+      ['NodeNotReady', 12, 3],
+      ['NodeReady', 11, 2],
+    ] as const
+  ).map(([reason, first, last], i) => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${name}.flap${i}`, namespace: 'default' },
+    involvedObject: { kind: 'Node', name, uid: name },
+    reason,
+    message: `Node ${name} status is now: ${reason}`,
+    source: { component: 'kubelet', host: name },
+    firstTimestamp: ago(first),
+    lastTimestamp: ago(last),
+    count: 3,
+    type: 'Normal',
+    reportingComponent: 'kubelet',
+    reportingInstance: name,
+  }))
+  await c.kubectl(['create', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: events }),
+  })
+}
+
 /** A Deployment whose pods cannot be created: the quota is used up (deployment-replica-failure). */
 export async function seedReplicaFailure(
   c: TestCluster,

@@ -29,7 +29,7 @@ export function simulateCommand(): Command {
     .option('--padding <bytes>', 'extra bytes per pod (an annotation)', number('padding', 0), 0)
     .option(
       '--problems <fraction>',
-      'fraction of Deployments with a crash-looping pod',
+      'fraction of Deployments with a crash-looping pod, and of nodes whose readiness flaps',
       number('problems', 0, 1),
       0.02,
     )
