@@ -6,6 +6,7 @@ import type { Dialect } from './migrations.js'
 import { canonicalJson, chunks, incidentFromRow, num, rankOf, silenceFromRow } from './rows.js'
 import { silencingOf } from './silencing.js'
 import { insertRows } from './bulk.js'
+import type { ColumnType } from './bulk.js'
 import type {
   Incident,
   RecordScanInput,
@@ -146,6 +147,24 @@ const FINDING_COLUMNS = [
   'silenced_until',
   'silenced_by',
 ] as const
+// Their types, as migrations.ts declares them (PostgreSQL binds one array of each).
+const FINDING_TYPES: readonly ColumnType[] = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'integer',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'bigint',
+  'bigint',
+  'text',
+  'bigint',
+  'text',
+]
 
 const INCIDENT_COLUMNS = [
   'id',
@@ -165,6 +184,24 @@ const INCIDENT_COLUMNS = [
   'members',
   'clusters',
 ] as const
+const INCIDENT_TYPES: readonly ColumnType[] = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'integer',
+  'integer',
+  'text',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'integer',
+  'integer',
+]
 
 /** An incident group's short key (see incidents.group_hash). */
 function groupHash(kind: string, cluster: string, detector: string, cause: string): string {
@@ -617,7 +654,7 @@ export async function recordScans(ctx: StoreContext, scans: PreparedScan[]): Pro
     const findingRows = plans.flatMap((p) => p.findingRows)
     if (ctx.dialect === 'sqlite')
       findingRows.sort((a, b) => (a[0] === b[0] ? 0 : (a[0] as string) < (b[0] as string) ? -1 : 1))
-    await insertRows(ctx, trx, 'findings', FINDING_COLUMNS, findingRows, findingsUpsert)
+    await insertRows(ctx, trx, 'findings', FINDING_COLUMNS, FINDING_TYPES, findingRows, findingsUpsert)
 
     const resolveByTime = new Map<number, string[]>()
     for (const p of plans)
@@ -693,6 +730,7 @@ async function writeIncidents(
     trx,
     'incidents',
     INCIDENT_COLUMNS,
+    INCIDENT_TYPES,
     rows.map((r) => INCIDENT_COLUMNS.map((c) => r[c])),
     incidentsUpsert,
   )
