@@ -4,10 +4,12 @@
 // builds them (prepareScan: validation and the body JSON, included in the time as the store's
 // time includes them) into the store's own findings table with its primary key and no other
 // index, in transactions of the same size as the store's group commit (256 scans), by the same
-// multi-row statement of 512 rows. What it leaves out is what the store adds on purpose: the
+// statements (SQLite: multi-row VALUES of 512 rows; PostgreSQL: the store's own insertRows, one
+// binary array per column). What it leaves out is what the store adds on purpose: the
 // indexes the dashboard's queries need, the lifecycle's reads, incidents, scans, fleet keys,
 // counters.
 import BetterSqlite3 from 'better-sqlite3'
+import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +19,7 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 const dist = resolve(here, '../dist')
 const { openStore } = await import(join(dist, 'store/index.js'))
 const { prepareScan } = await import(join(dist, 'store/lifecycle.js'))
+const { insertRows } = await import(join(dist, 'store/bulk.js'))
 
 const COLUMNS = [
   'fingerprint',
@@ -31,6 +34,20 @@ const COLUMNS = [
   'object_labels',
   'first_seen',
   'last_seen',
+]
+const TYPES = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'integer',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'bigint',
+  'bigint',
 ]
 const RANK = { critical: 1, warning: 2, info: 3 }
 const ROWS_PER_STATEMENT = 512
@@ -67,10 +84,9 @@ function* batches(fleet, perBatch) {
   }
 }
 
-function valuesList(n, first = 1, numbered = false) {
-  const one = (r) =>
-    `(${COLUMNS.map((_, j) => (numbered ? `$${first + r * COLUMNS.length + j}` : '?')).join(', ')})`
-  return Array.from({ length: n }, (_, r) => one(r)).join(', ')
+function valuesList(n) {
+  const one = `(${COLUMNS.map(() => '?').join(', ')})`
+  return Array.from({ length: n }, () => one).join(', ')
 }
 
 function elapsed(t0, c0) {
@@ -113,50 +129,53 @@ export async function sqliteFloor(fleet, file, { perBatch = 256 } = {}) {
       inDb += performance.now() - t
       findings += rows.length
     }
-    return { ...elapsed(t0, c0), findings, dbSeconds: inDb / 1000 }
+    const out = { ...elapsed(t0, c0), findings, dbSeconds: inDb / 1000 }
+    const kept = db.prepare('select count(*) as n from findings').get().n
+    if (kept !== findings) throw new Error(`sqlite floor: ${kept} rows kept of ${findings} written`)
+    return out
   } finally {
     db.close()
   }
 }
 
-/** PostgreSQL: the store's schema in `schema`, the findings table's other indexes dropped, one connection. */
+/** A plain INSERT (the floor has nothing to upsert). */
+const plainInsert = (q) => q
+
+/**
+ * PostgreSQL: the store's schema in `schema`, the findings table's other indexes dropped, one
+ * connection, the rows written by the store's own insertRows (one binary array per column).
+ */
 export async function postgresFloor(fleet, url, schema, { perBatch = 256 } = {}) {
   const store = await openStore({ url, schema, poolSize: 1 })
   await store.close()
   const u = new URL(url)
   if (!u.username && !process.env.PGUSER) u.username = userInfo().username
-  const client = new pg.Client({ connectionString: u.toString() })
-  await client.connect()
+  const pool = new pg.Pool({ connectionString: u.toString(), max: 1, options: `-c search_path=${schema}` })
+  const db = new Kysely({ dialect: new PostgresDialect({ pool }) })
   try {
-    await client.query(`set search_path to ${schema}`)
-    const r = await client.query(
+    const r = await pool.query(
       `select indexname from pg_indexes where schemaname = $1 and tablename = 'findings' and indexname not like '%pkey'`,
       [schema],
     )
-    for (const { indexname } of r.rows) await client.query(`drop index ${schema}."${indexname}"`)
-    const text = (n) => `insert into findings (${COLUMNS.join(', ')}) values ${valuesList(n, 1, true)}`
+    for (const { indexname } of r.rows) await pool.query(`drop index ${schema}."${indexname}"`)
+    const ctx = { db, dialect: 'postgres', paramLimit: 65_535 }
     const t0 = performance.now()
     const c0 = process.cpuUsage()
     let findings = 0
     let inDb = 0
     for (const rows of batches(fleet, perBatch)) {
       const t = performance.now()
-      await client.query('begin')
-      let i = 0
-      for (; i < rows.length; i += ROWS_PER_STATEMENT) {
-        const part = rows.slice(i, i + ROWS_PER_STATEMENT)
-        await client.query({
-          name: `floor_${part.length}`,
-          text: text(part.length),
-          values: part.flat(),
-        })
-      }
-      await client.query('commit')
+      await db
+        .transaction()
+        .execute((trx) => insertRows(ctx, trx, 'findings', COLUMNS, TYPES, rows, plainInsert))
       inDb += performance.now() - t
       findings += rows.length
     }
-    return { ...elapsed(t0, c0), findings, dbSeconds: inDb / 1000 }
+    const out = { ...elapsed(t0, c0), findings, dbSeconds: inDb / 1000 }
+    const kept = Number((await pool.query('select count(*) as n from findings')).rows[0].n)
+    if (kept !== findings) throw new Error(`postgres floor: ${kept} rows kept of ${findings} written`)
+    return out
   } finally {
-    await client.end()
+    await db.destroy()
   }
 }
