@@ -103,6 +103,9 @@ export async function sqliteFloor(fleet, file, { perBatch = 256 } = {}) {
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     db.pragma('cache_size = -65536')
+    // No checkpoint while loading: the rows are only appended to the WAL, never copied back into
+    // the file (the store copies them, on a thread of its own): the least SQLite can do for them.
+    db.pragma('wal_autocheckpoint = 0')
     const indexes = db
       .prepare(
         `select name from sqlite_schema where type = 'index' and tbl_name = 'findings' and sql is not null`,
