@@ -79,6 +79,76 @@ const IMAGES = [
 
 const ts = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
 
+/** What an event says, in either API's form (see {@link eventObject}). */
+interface EventParts {
+  meta: Obj
+  involved: Obj
+  reason: string
+  message: string
+  type: 'Normal' | 'Warning'
+  /** The reporting component; `host` the node it runs on (the kubelet's), none for a controller. */
+  component: string
+  host: string | undefined
+}
+
+/**
+ * An event as the API server serves it: core v1 (with the managedFields its reporter's apply left)
+ * or its events.k8s.io/v1 form (the same object: `regarding`, `note`, the deprecated* fields).
+ * `first`/`last`/`count` are the aggregated repeats.
+ */
+function eventObject(
+  e: EventParts,
+  seen: { first: number; last: number; count: number },
+  newApi: boolean,
+): Obj {
+  const { meta, involved, reason, message, type, component, host } = e
+  const { first, last, count } = seen
+  const source: Obj = host === undefined ? { component } : { component, host }
+  if (newApi)
+    return {
+      metadata: meta,
+      eventTime: null,
+      reportingController: component,
+      reportingInstance: host ?? '',
+      regarding: involved,
+      reason,
+      note: message,
+      type,
+      deprecatedSource: source,
+      deprecatedFirstTimestamp: ts(first),
+      deprecatedLastTimestamp: ts(last),
+      deprecatedCount: count,
+    }
+  meta.managedFields = [
+    managed(component, ts(last), {
+      count,
+      firstTimestamp: 1,
+      involvedObject: involved,
+      lastTimestamp: 1,
+      message,
+      reason,
+      reportingComponent: 1,
+      reportingInstance: 1,
+      source: host === undefined ? { component: 1 } : { component: 1, host: 1 },
+      type: 1,
+    }),
+  ]
+  return {
+    metadata: meta,
+    involvedObject: involved,
+    reason,
+    message,
+    source,
+    firstTimestamp: ts(first),
+    lastTimestamp: ts(last),
+    count,
+    type,
+    eventTime: null,
+    reportingComponent: component,
+    reportingInstance: host ?? '',
+  }
+}
+
 /** The `managedFields` entry a manager leaves: its field set mirrors the object's fields. */
 function managed(manager: string, time: string, fields: Obj, subresource?: string): Obj {
   const e: Obj = {
@@ -1317,50 +1387,11 @@ export class ClusterModel {
       resourceVersion: this.rv('nev', i),
       creationTimestamp: ts(first),
     }
-    const source: Obj = kubelet ? { component, host: node } : { component }
-    if (newApi)
-      return {
-        metadata: meta,
-        eventTime: null,
-        reportingController: component,
-        reportingInstance: kubelet ? node : '',
-        regarding: involved,
-        reason,
-        note: message,
-        type: 'Normal',
-        deprecatedSource: source,
-        deprecatedFirstTimestamp: ts(first),
-        deprecatedLastTimestamp: ts(last),
-        deprecatedCount: count,
-      }
-    meta.managedFields = [
-      managed(component, ts(last), {
-        count,
-        firstTimestamp: 1,
-        involvedObject: involved,
-        lastTimestamp: 1,
-        message,
-        reason,
-        reportingComponent: 1,
-        reportingInstance: 1,
-        source: kubelet ? { component: 1, host: 1 } : { component: 1 },
-        type: 1,
-      }),
-    ]
-    return {
-      metadata: meta,
-      involvedObject: involved,
-      reason,
-      message,
-      source,
-      firstTimestamp: ts(first),
-      lastTimestamp: ts(last),
-      count,
-      type: 'Normal',
-      eventTime: null,
-      reportingComponent: component,
-      reportingInstance: kubelet ? node : '',
-    }
+    return eventObject(
+      { meta, involved, reason, message, type: 'Normal', component, host: kubelet ? node : undefined },
+      { first, last, count },
+      newApi,
+    )
   }
 
   /** Core event i, or its events.k8s.io/v1 form: the flapping nodes' first, then the pods'. */
@@ -1398,49 +1429,19 @@ export class ClusterModel {
       resourceVersion: this.rv('ev', i),
       creationTimestamp: ts(first),
     }
-    if (newApi)
-      return {
-        metadata: meta,
-        eventTime: null,
-        reportingController: 'kubelet',
-        reportingInstance: this.nodeName(p.node),
-        regarding: involved,
+    return eventObject(
+      {
+        meta,
+        involved,
         reason,
-        note: message,
-        type: e.warning ? 'Warning' : 'Normal',
-        deprecatedSource: { component: 'kubelet', host: this.nodeName(p.node) },
-        deprecatedFirstTimestamp: ts(first),
-        deprecatedLastTimestamp: ts(last),
-        deprecatedCount: count,
-      }
-    meta.managedFields = [
-      managed('kubelet', ts(last), {
-        count,
-        firstTimestamp: 1,
-        involvedObject: involved,
-        lastTimestamp: 1,
         message,
-        reason,
-        reportingComponent: 1,
-        reportingInstance: 1,
-        source: { component: 1, host: 1 },
-        type: 1,
-      }),
-    ]
-    return {
-      metadata: meta,
-      involvedObject: involved,
-      reason,
-      message,
-      source: { component: 'kubelet', host: this.nodeName(p.node) },
-      firstTimestamp: ts(first),
-      lastTimestamp: ts(last),
-      count,
-      type: e.warning ? 'Warning' : 'Normal',
-      eventTime: null,
-      reportingComponent: 'kubelet',
-      reportingInstance: this.nodeName(p.node),
-    }
+        type: e.warning ? 'Warning' : 'Normal',
+        component: 'kubelet',
+        host: this.nodeName(p.node),
+      },
+      { first, last, count },
+      newApi,
+    )
   }
 
   // ----- autoscaling and disruption -------------------------------------------------------------
