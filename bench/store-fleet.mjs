@@ -138,7 +138,8 @@ export function syntheticFleet({ clusters: CLUSTERS, per: PER }) {
   }
 
   const BASE = Date.UTC(2026, 0, 1)
-  const scanOf = (c) => clusterInput(c, new Date(BASE + c * 1000))
+  // Round r is the fleet scanned again a day later: the same findings (seeded per cluster), seen again.
+  const scanOf = (c, round = 0) => clusterInput(c, new Date(BASE + round * 86_400_000 + c * 1000))
   const clusterNames = Array.from({ length: CLUSTERS }, (_, c) => scanOf(c).cluster.name)
   return {
     clusters: CLUSTERS,
@@ -154,17 +155,18 @@ export function syntheticFleet({ clusters: CLUSTERS, per: PER }) {
 }
 
 /**
- * Records every cluster's first scan, `concurrency` recordScan calls in flight (they share
- * transactions: the store's group commit); the time includes making each scan's findings.
+ * Records every cluster's first scan (or, with `round` r > 0, its scan r days later, which reports
+ * the same findings again), `concurrency` recordScan calls in flight (they share transactions: the
+ * store's group commit); the time includes making each scan's findings.
  */
-export async function fill(store, fleet, { concurrency = 256 } = {}) {
+export async function fill(store, fleet, { concurrency = 256, round = 0 } = {}) {
   const t0 = performance.now()
   const c0 = process.cpuUsage()
   let next = 0
   let findings = 0
   const worker = async () => {
     while (next < fleet.clusters) {
-      const input = fleet.scanOf(next++)
+      const input = fleet.scanOf(next++, round)
       await store.recordScan(input)
       findings += input.findings.length
     }
