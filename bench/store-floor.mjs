@@ -18,59 +18,36 @@ import { userInfo } from 'node:os'
 const here = fileURLToPath(new URL('.', import.meta.url))
 const dist = resolve(here, '../dist')
 const { openStore } = await import(join(dist, 'store/index.js'))
-const { prepareScan } = await import(join(dist, 'store/lifecycle.js'))
 const { insertRows } = await import(join(dist, 'store/bulk.js'))
 
-const COLUMNS = [
-  'fingerprint',
-  'detector',
-  'cluster',
-  'namespace',
-  'rank',
-  'title',
-  'body',
-  'cause',
-  'fleet_key',
-  'object_labels',
-  'first_seen',
-  'last_seen',
-]
-const TYPES = [
-  'text',
-  'text',
-  'text',
-  'text',
-  'integer',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'bigint',
-  'bigint',
-]
-const RANK = { critical: 1, warning: 2, info: 3 }
+// The store's own insert columns and types (incident and silence left null: the floor has none).
+const { FINDING_COLUMN_TYPES, prepareScan } = await import(join(dist, 'store/lifecycle.js'))
+const { rankOf } = await import(join(dist, 'store/rows.js'))
+const COLUMNS = Object.keys(FINDING_COLUMN_TYPES)
+const TYPES = Object.values(FINDING_COLUMN_TYPES)
 const ROWS_PER_STATEMENT = 512
 
 /** Cluster c's finding rows (COLUMNS order), built by the store's own prepareScan. */
 function rowsOf(fleet, c) {
   const s = prepareScan(fleet.scanOf(c))
   const rows = []
-  for (const f of s.reported.values())
-    rows.push([
-      f.fingerprint,
-      f.detector,
-      s.name,
-      f.object.namespace ?? '',
-      RANK[f.severity],
-      f.title,
-      s.bodies.get(f.fingerprint),
-      f.cause,
-      f.fleetKey ?? null,
-      s.objectLabels.get(f.fingerprint),
-      s.now,
-      s.now,
-    ])
+  for (const f of s.reported.values()) {
+    const row = {
+      fingerprint: f.fingerprint,
+      detector: f.detector,
+      cluster: s.name,
+      namespace: f.object.namespace ?? '',
+      rank: rankOf(f.severity),
+      title: f.title,
+      body: s.bodies.get(f.fingerprint),
+      cause: f.cause,
+      fleet_key: f.fleetKey ?? null,
+      object_labels: s.objectLabels.get(f.fingerprint),
+      first_seen: s.now,
+      last_seen: s.now,
+    }
+    rows.push(COLUMNS.map((k) => row[k] ?? null))
+  }
   return rows
 }
 

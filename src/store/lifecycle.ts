@@ -129,79 +129,48 @@ interface ScanPlan {
   firstScan: boolean
 }
 
-// What an insert writes; the rest take their defaults (state open, occurrences 1, counters 0, nulls).
-const FINDING_COLUMNS = [
-  'fingerprint',
-  'detector',
-  'cluster',
-  'namespace',
-  'rank',
-  'title',
-  'body',
-  'cause',
-  'fleet_key',
-  'object_labels',
-  'first_seen',
-  'last_seen',
-  'incident_id',
-  'silenced_until',
-  'silenced_by',
-] as const
-// Their types, as migrations.ts declares them (PostgreSQL binds one array of each).
-const FINDING_TYPES: readonly ColumnType[] = [
-  'text',
-  'text',
-  'text',
-  'text',
-  'integer',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'bigint',
-  'bigint',
-  'text',
-  'bigint',
-  'text',
-]
+// What an insert writes, with each column's type as migrations.ts declares it (PostgreSQL binds
+// one array of each); the rest take their defaults (state open, occurrences 1, counters 0, nulls).
+export const FINDING_COLUMN_TYPES = {
+  fingerprint: 'text',
+  detector: 'text',
+  cluster: 'text',
+  namespace: 'text',
+  rank: 'integer',
+  title: 'text',
+  body: 'text',
+  cause: 'text',
+  fleet_key: 'text',
+  object_labels: 'text',
+  first_seen: 'bigint',
+  last_seen: 'bigint',
+  incident_id: 'text',
+  silenced_until: 'bigint',
+  silenced_by: 'text',
+} as const satisfies Record<string, ColumnType>
+const FINDING_COLUMNS = Object.keys(FINDING_COLUMN_TYPES) as (keyof typeof FINDING_COLUMN_TYPES)[]
+const FINDING_TYPES: readonly ColumnType[] = Object.values(FINDING_COLUMN_TYPES)
 
-const INCIDENT_COLUMNS = [
-  'id',
-  'kind',
-  'cluster',
-  'group_hash',
-  'detector',
-  'cause',
-  'title',
-  'rank',
-  'peak_rank',
-  'state',
-  'opened_at',
-  'updated_at',
-  'resolved_at',
-  'last_notified_at',
-  'members',
-  'clusters',
-] as const
-const INCIDENT_TYPES: readonly ColumnType[] = [
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'integer',
-  'integer',
-  'text',
-  'bigint',
-  'bigint',
-  'bigint',
-  'bigint',
-  'integer',
-  'integer',
-]
+const INCIDENT_COLUMN_TYPES = {
+  id: 'text',
+  kind: 'text',
+  cluster: 'text',
+  group_hash: 'text',
+  detector: 'text',
+  cause: 'text',
+  title: 'text',
+  rank: 'integer',
+  peak_rank: 'integer',
+  state: 'text',
+  opened_at: 'bigint',
+  updated_at: 'bigint',
+  resolved_at: 'bigint',
+  last_notified_at: 'bigint',
+  members: 'integer',
+  clusters: 'integer',
+} as const satisfies Record<string, ColumnType>
+const INCIDENT_COLUMNS = Object.keys(INCIDENT_COLUMN_TYPES) as (keyof typeof INCIDENT_COLUMN_TYPES)[]
+const INCIDENT_TYPES: readonly ColumnType[] = Object.values(INCIDENT_COLUMN_TYPES)
 
 /** An incident group's short key (see incidents.group_hash). */
 function groupHash(kind: string, cluster: string, detector: string, cause: string): string {
